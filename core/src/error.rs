@@ -9,7 +9,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// An argument has a value the function cannot accept.
-    /// Displayed as `mask_inner(): argument "margin1" must be >= 0, got -1`.
+    /// Displayed as `mask_inner(): argument "margin1" must be >= 0, got '-1'`.
     #[error("{func}(): argument \"{arg}\" {expected}, got {got}")]
     InvalidArgument {
         /// Function name without engine prefix, e.g. `mask_inner`.
@@ -22,7 +22,7 @@ pub enum Error {
         got: String,
     },
     /// The function was called with the wrong number of arguments.
-    #[error("{func}(): expected {expected} arguments, got {got}")]
+    #[error("{func}(): expected {expected} argument{}, got {got}", if expected == "1" { "" } else { "s" })]
     WrongArgCount {
         func: &'static str,
         expected: String,

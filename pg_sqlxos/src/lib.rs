@@ -1,1 +1,43 @@
-//! placeholder
+//! sqlxos for PostgreSQL.
+//!
+//! ```sql
+//! CREATE EXTENSION sqlxos;
+//! SELECT sqlxos.mask_inner('This is a string', 5, 1);   -- This XXXXXXXXXXg
+//! ```
+//!
+//! This crate only registers functions, converts values and maps errors;
+//! every piece of logic lives in `sqlxos-core`. It works loaded by plain
+//! `CREATE EXTENSION` and preloaded with `shared_preload_libraries = 'sqlxos'`
+//! (which the hooks of the workload capture will need).
+
+mod dispatch;
+mod generalize;
+mod generate;
+mod gucs;
+mod mask;
+mod meta;
+
+::pgrx::pg_module_magic!(name, version);
+
+/// Runs once per process when the library is loaded, preloaded or not.
+/// GUCs are registered here; the workload-capture hooks will be installed
+/// here too, only when `pg_sys::process_shared_preload_libraries_in_progress`.
+#[pgrx::pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    gucs::init();
+}
+
+#[cfg(any(test, feature = "pg_test"))]
+mod tests;
+
+/// Required by `cargo pgrx test`.
+#[cfg(test)]
+pub mod pg_test {
+    pub fn setup(_options: Vec<&str>) {}
+
+    /// The test cluster runs with sqlxos preloaded, as production would.
+    #[must_use]
+    pub fn postgresql_conf_options() -> Vec<&'static str> {
+        vec!["shared_preload_libraries = 'sqlxos'"]
+    }
+}

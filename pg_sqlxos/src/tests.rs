@@ -1,0 +1,149 @@
+//! Tests that need a PostgreSQL backend: types, overloads, volatility,
+//! SQLSTATEs and the GUCs. Values are checked across all three engines by
+//! the sqllogictest files under `tests/slt/`.
+
+#[pgrx::pg_schema]
+mod tests {
+    use pgrx::prelude::*;
+
+    fn one(sql: &str) -> Option<String> {
+        Spi::get_one::<String>(sql).expect("query runs")
+    }
+
+    /// Runs `sql` and asserts it fails with SQLSTATE 22023 (caught in PL/pgSQL,
+    /// so any other error, or none, fails the test).
+    fn assert_invalid_parameter(sql: &str) {
+        let block = format!(
+            "DO $t$ BEGIN PERFORM {sql}; RAISE EXCEPTION 'no error from: %', $q${sql}$q$; \
+             EXCEPTION WHEN invalid_parameter_value THEN NULL; END $t$"
+        );
+        Spi::run(&block).expect("the call raises SQLSTATE 22023");
+    }
+
+    #[pg_test]
+    fn mask_inner_manual_example() {
+        assert_eq!(
+            one("SELECT sqlxos.mask_inner('This is a string', 5, 1)").as_deref(),
+            Some("This XXXXXXXXXXg")
+        );
+        assert_eq!(
+            one("SELECT sqlxos.mask_inner('This is a string', 1, 5, '#')").as_deref(),
+            Some("T##########tring")
+        );
+    }
+
+    #[pg_test]
+    fn masking_counts_characters_not_bytes() {
+        assert_eq!(
+            one("SELECT sqlxos.mask_inner('héllo wörld', 1, 1, '•')").as_deref(),
+            Some("h•••••••••d")
+        );
+    }
+
+    #[pg_test]
+    fn null_in_gives_null_out() {
+        assert_eq!(one("SELECT sqlxos.mask_inner(NULL, 1, 1)"), None);
+        assert_eq!(one("SELECT sqlxos.mask_inner('abc', NULL, 1)"), None);
+        assert_eq!(one("SELECT sqlxos.mask_email(NULL)"), None);
+        assert_eq!(one("SELECT sqlxos.pseudonymize('x', NULL)"), None);
+    }
+
+    #[pg_test]
+    fn bad_arguments_raise_22023_and_name_the_argument() {
+        assert_invalid_parameter("sqlxos.mask_inner('abc', -1, 0)");
+        assert_invalid_parameter("sqlxos.mask_outer('abc', 0, -2)");
+        assert_invalid_parameter("sqlxos.mask_inner('abc', 1, 1, 'XY')");
+        assert_invalid_parameter("sqlxos.pseudonymize('abc', '')");
+        assert_invalid_parameter("sqlxos.noise(10, 2.0)");
+        assert_invalid_parameter("sqlxos.generalize(10, 0)");
+        assert_invalid_parameter("sqlxos.generalize(date '2024-05-17', 'fortnight')");
+    }
+
+    #[pg_test(error = "mask_inner(): argument \"margin1\" must be >= 0, got '-1'")]
+    fn error_text_is_the_cores() {
+        Spi::run("SELECT sqlxos.mask_inner('abc', -1, 0)").unwrap();
+    }
+
+    #[pg_test(error = "pseudonymize(): argument \"salt\" must not be empty")]
+    fn error_values_off_keeps_values_out_of_messages() {
+        Spi::run("SET sqlxos.error_values = off").unwrap();
+        Spi::run("SELECT sqlxos.pseudonymize('alice@example.com', '')").unwrap();
+    }
+
+    #[pg_test(
+        error = "invalid configuration parameter name \"sqlxos.no_such_setting\", removing it"
+    )]
+    fn guc_prefix_is_reserved() {
+        // A typo in a sqlxos setting is an error, not a silent placeholder.
+        Spi::run("SET sqlxos.no_such_setting = 1").unwrap();
+    }
+
+    #[pg_test]
+    fn functions_live_in_schema_sqlxos_with_stated_volatility() {
+        let wrong = Spi::get_one::<i64>(
+            "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'sqlxos'
+               AND ((p.proname LIKE 'mask\\_%' AND (p.provolatile <> 'i' OR NOT p.proisstrict OR p.proparallel <> 's'))
+                 OR (p.proname LIKE 'gen\\_%' AND p.provolatile <> 'v'))",
+        )
+        .unwrap();
+        assert_eq!(wrong, Some(0));
+    }
+
+    #[pg_test]
+    fn generalize_dates_and_timestamps() {
+        assert_eq!(
+            one("SELECT sqlxos.generalize(date '2024-05-17', 'month')::text").as_deref(),
+            Some("2024-05-01")
+        );
+        assert_eq!(
+            one("SELECT sqlxos.generalize(timestamp '2024-05-17 13:45:12.5', 'hour')::text")
+                .as_deref(),
+            Some("2024-05-17 13:00:00")
+        );
+        assert_eq!(
+            one("SELECT sqlxos.generalize(date 'infinity', 'year')::text").as_deref(),
+            Some("infinity")
+        );
+        // DateStyle does not matter: fields are read, not printed.
+        Spi::run("SET DateStyle = 'SQL, DMY'").unwrap();
+        assert_eq!(
+            one("SELECT to_char(sqlxos.generalize(date '2024-05-17', 'year'), 'YYYY-MM-DD')")
+                .as_deref(),
+            Some("2024-01-01")
+        );
+    }
+
+    #[pg_test]
+    fn generators_are_volatile_and_valid() {
+        let distinct = Spi::get_one::<i64>(
+            "SELECT count(DISTINCT sqlxos.gen_rnd_uuid()) FROM generate_series(1, 100)",
+        )
+        .unwrap();
+        assert_eq!(distinct, Some(100));
+        let in_range = Spi::get_one::<bool>(
+            "SELECT bool_and(v BETWEEN 5 AND 7) FROM (SELECT sqlxos.gen_range(5, 7) v FROM generate_series(1, 200)) s",
+        )
+        .unwrap();
+        assert_eq!(in_range, Some(true));
+    }
+
+    #[pg_test]
+    fn masking_works_in_parallel_query_and_index() {
+        Spi::run("CREATE TABLE people AS SELECT g AS id, 'user' || g || '@example.com' AS email FROM generate_series(1, 1000) g").unwrap();
+        Spi::run("CREATE INDEX ON people (sqlxos.mask_email(email))").unwrap();
+        let n = Spi::get_one::<i64>(
+            "SELECT count(DISTINCT sqlxos.pseudonymize(email, 'k')) FROM people",
+        )
+        .unwrap();
+        assert_eq!(n, Some(1000));
+    }
+
+    #[pg_test]
+    fn version_matches_the_crate() {
+        assert_eq!(
+            one("SELECT sqlxos.version()").as_deref(),
+            Some(sqlxos_core::VERSION)
+        );
+    }
+}
