@@ -50,15 +50,25 @@ ensure_deps() {
 # Builds and installs the PostgreSQL extension into the system's
 # PostgreSQL 15 (sqlxos.so, sqlxos.control, sqlxos--VERSION.sql).
 build_pg() {
-  say "build + install the PostgreSQL extension"
-  (cd "$ROOT/pg_sqlxos" && cargo pgrx install --release --pg-config "$PG_CONFIG" 2>&1 | grep -vE '^\s*(Compiling|Checking)' >&2)
+  say "build + install the PostgreSQL extension into $("$PG_CONFIG" --pkglibdir) (a first build compiles pgrx: minutes)"
+  local log
+  log=$(mktemp)
+  if ! (cd "$ROOT/pg_sqlxos" && cargo pgrx install --release --pg-config "$PG_CONFIG") >"$log" 2>&1; then
+    cat "$log" >&2
+    die "building the PostgreSQL extension failed"
+  fi
+  rm -f "$log"
 }
 
-# Builds the SQLite extension; prints the path of libsqlxos.so.
+# Builds the SQLite extension and installs it as libsqlxos.so in its own
+# directory (cargo's output is libsqlxos_sqlite.so: the PostgreSQL library
+# is the libsqlxos.so of the target directory); prints that path.
 build_sqlite() {
   say "build the SQLite extension"
   cargo build --quiet --release -p sqlxos-sqlite --manifest-path "$ROOT/Cargo.toml" >&2
-  echo "$CARGO_TARGET_DIR/release/libsqlxos.so"
+  mkdir -p "$CARGO_TARGET_DIR/sqlite"
+  cp "$CARGO_TARGET_DIR/release/libsqlxos_sqlite.so" "$CARGO_TARGET_DIR/sqlite/libsqlxos.so"
+  echo "$CARGO_TARGET_DIR/sqlite/libsqlxos.so"
 }
 
 # Builds the MariaDB plugin; prints the path of the built library.

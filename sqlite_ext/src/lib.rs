@@ -5,9 +5,12 @@
 //! SELECT sqlxos_mask_inner('This is a string', 5, 1); -- This XXXXXXXXXXg
 //! ```
 //!
-//! The build output is `libsqlxos.so`. SQLite derives the entry point from the
-//! file name (`libsqlxos` -> `sqlite3_sqlxos_init`), so no entry-point
-//! argument is needed. The adapter is thin: it registers every entry of
+//! Cargo builds `libsqlxos_sqlite.so` (the PostgreSQL extension's library is
+//! `libsqlxos.so` in the same target directory, as pgrx requires the library
+//! to be named after the extension); it is installed as `libsqlxos.so`.
+//! SQLite derives the entry point from the file name (`libsqlxos` ->
+//! `sqlite3_sqlxos_init`), so no entry-point argument is needed; the build
+//! output loads as it is too (`libsqlxos_sqlite` -> `sqlite3_sqlxossqlite_init`). The adapter is thin: it registers every entry of
 //! [`sqlxos_core::functions::all`] as `sqlxos_<name>` ([`register`]),
 //! converts values ([`convert`]) and maps errors once ([`error`]).
 
@@ -45,6 +48,22 @@ pub unsafe extern "C" fn sqlite3_sqlxos_init(
     // NULL, installs the API table and wraps `db` in a non-owning Connection
     // (it is not closed when dropped). `init` only registers functions.
     unsafe { Connection::extension_init2(db, pz_err_msg, p_api, init) }
+}
+
+/// The same entry point under the name SQLite derives for the file cargo
+/// builds, `libsqlxos_sqlite.so`, so it loads before being renamed.
+///
+/// # Safety
+///
+/// As for [`sqlite3_sqlxos_init`].
+#[no_mangle]
+pub unsafe extern "C" fn sqlite3_sqlxossqlite_init(
+    db: *mut ffi::sqlite3,
+    pz_err_msg: *mut *mut c_char,
+    p_api: *mut ffi::sqlite3_api_routines,
+) -> c_int {
+    // SAFETY: the caller upholds sqlite3_sqlxos_init's contract.
+    unsafe { sqlite3_sqlxos_init(db, pz_err_msg, p_api) }
 }
 
 /// Registers every function on the connection. Returns `Ok(true)`: the

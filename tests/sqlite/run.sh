@@ -23,12 +23,15 @@ echo "== building sqlxos-sqlite (release)"
 cargo build --offline --release -p sqlxos-sqlite --lib --example function_table
 target="$(cargo metadata --offline --format-version 1 --no-deps |
     "$python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
-lib="$target/release/libsqlxos"            # no suffix: SQLite adds .so
+built="$target/release/libsqlxos_sqlite.so"
 table_bin="$target/release/examples/function_table"
-[ -f "$lib.so" ] || { echo "$lib.so was not built" >&2; exit 2; }
+[ -f "$built" ] || { echo "$built was not built" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/sqlxos-sqlite-test.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+# Installed under the name users load: libsqlxos.so (entry sqlite3_sqlxos_init).
+cp "$built" "$work/libsqlxos.so"
+lib="$work/libsqlxos"                       # no suffix: SQLite adds .so
 "$table_bin" > "$work/functions.tsv"
 
 passed=0
