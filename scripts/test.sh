@@ -58,12 +58,12 @@ if wants slt; then
   CLEANUP+=("stop_mariadb $MDB_DIR")
   mariadb --no-defaults -S "$MDB_SOCKET" -uroot < "$ROOT/sql/mariadb/install.sql"
   tier slt "$PYTHON" "$ROOT/tests/slt/run.py" --pg "host=$PG_DIR port=$PG_PORT user=postgres" \
-    --mariadb-socket "$MDB_SOCKET" --sqlite-ext "${sqlite_so%.so}" "$ROOT"/tests/slt/*.slt
+    --mariadb-socket "$MDB_SOCKET" --sqlite-ext "${sqlite_so%.so}" "$ROOT"/tests/slt/*.slt "$ROOT/README.md"
   # The same PostgreSQL cases with sqlxos loaded by CREATE EXTENSION alone.
   start_pg PLAIN
   CLEANUP+=("stop_pg $PLAIN_DIR")
   tier slt-no-preload "$PYTHON" "$ROOT/tests/slt/run.py" --pg "host=$PLAIN_DIR port=$PLAIN_PORT user=postgres" \
-    "$ROOT"/tests/slt/*.slt
+    "$ROOT"/tests/slt/*.slt "$ROOT/README.md"
 fi
 
 # Totals over every runner's closing line (cargo's and ours).
