@@ -103,6 +103,10 @@ pub fn find(name: &str) -> Option<&'static FnSpec> {
     all().iter().find(|f| f.name.eq_ignore_ascii_case(base))
 }
 
+/// The most arguments any function takes; [`call`] coerces into a fixed
+/// array of this size, so a call allocates nothing for its arguments.
+pub const MAX_ARGS: usize = 4;
+
 /// Calls `spec` with engine values: checks arity, returns NULL if any
 /// argument is NULL (every function is strict), coerces each argument to its
 /// [`ArgKind`], then runs the entry point.
@@ -111,11 +115,11 @@ pub fn call(spec: &FnSpec, args: &[Value<'_>]) -> Result<Value<'static>> {
     if args.iter().any(Value::is_null) {
         return Ok(Value::Null);
     }
-    let mut coerced: Vec<Value<'_>> = Vec::with_capacity(args.len());
-    for (a, spec_arg) in args.iter().zip(spec.args) {
-        coerced.push(coerce(spec.name, spec_arg, a)?);
+    let mut coerced: [Value<'_>; MAX_ARGS] = [Value::Null, Value::Null, Value::Null, Value::Null];
+    for ((slot, a), spec_arg) in coerced.iter_mut().zip(args).zip(spec.args) {
+        *slot = coerce(spec.name, spec_arg, a)?;
     }
-    (spec.entry)(&coerced)
+    (spec.entry)(&coerced[..args.len()])
 }
 
 /// Checks the argument count alone; adapters that validate at prepare time
@@ -176,4 +180,34 @@ fn coerce<'a>(func: &'static str, arg: &ArgSpec, v: &'a Value<'a>) -> Result<Val
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_function_takes_more_than_max_args() {
+        for f in all() {
+            assert!(
+                f.args.len() <= MAX_ARGS,
+                "{} takes {} arguments",
+                f.name,
+                f.args.len()
+            );
+        }
+    }
+
+    #[test]
+    fn signature_renders_optional_arguments() {
+        let f = find("mask_inner").unwrap();
+        assert_eq!(
+            f.signature(),
+            "mask_inner(str, margin1, margin2 [, mask_char])"
+        );
+        assert_eq!(
+            find("sqlxos_gen_rnd_uuid").unwrap().signature(),
+            "gen_rnd_uuid()"
+        );
+    }
 }

@@ -23,15 +23,61 @@ pub fn mask_inner(s: &str, margin1: i64, margin2: i64, mc: Option<&str>) -> Resu
     let m1 = margin(F, "margin1", margin1)?;
     let m2 = margin(F, "margin2", margin2)?;
     let c = mask_char(F, mc, 'X')?;
-    let n = s.chars().count();
-    if m1.saturating_add(m2) >= n {
+    let chars = Chars::of(s);
+    if m1.saturating_add(m2) >= chars.count {
         return Ok(s.to_owned());
     }
-    let mut out = String::with_capacity(s.len());
-    for (i, ch) in s.chars().enumerate() {
-        out.push(if i < m1 || i >= n - m2 { ch } else { c });
-    }
+    let (start, end) = (
+        chars.byte_offset(s, m1),
+        chars.byte_offset(s, chars.count - m2),
+    );
+    let masked = chars.count - m1 - m2;
+    let mut out = String::with_capacity(start + masked * c.len_utf8() + (s.len() - end));
+    out.push_str(&s[..start]);
+    push_repeated(&mut out, c, masked);
+    out.push_str(&s[end..]);
     Ok(out)
+}
+
+/// The character count of a string, and whether it is ASCII (then
+/// character and byte offsets are the same and nothing needs decoding).
+struct Chars {
+    count: usize,
+    ascii: bool,
+}
+
+impl Chars {
+    fn of(s: &str) -> Chars {
+        if s.is_ascii() {
+            Chars {
+                count: s.len(),
+                ascii: true,
+            }
+        } else {
+            Chars {
+                count: s.chars().count(),
+                ascii: false,
+            }
+        }
+    }
+
+    /// The byte offset of character `i` (`i <= count`).
+    fn byte_offset(&self, s: &str, i: usize) -> usize {
+        if self.ascii {
+            i
+        } else {
+            s.char_indices().nth(i).map_or(s.len(), |(b, _)| b)
+        }
+    }
+}
+
+/// Appends `c` `n` times.
+fn push_repeated(out: &mut String, c: char, n: usize) {
+    let mut buf = [0u8; 4];
+    let c = c.encode_utf8(&mut buf);
+    for _ in 0..n {
+        out.push_str(c);
+    }
 }
 
 /// `mask_outer(str, margin1, margin2 [, mask_char])`: masks `margin1`
@@ -49,15 +95,20 @@ pub fn mask_outer(s: &str, margin1: i64, margin2: i64, mc: Option<&str>) -> Resu
     let m1 = margin(F, "margin1", margin1)?;
     let m2 = margin(F, "margin2", margin2)?;
     let c = mask_char(F, mc, 'X')?;
-    let n = s.chars().count();
-    let mut out = String::with_capacity(s.len().max(n * c.len_utf8()));
-    if m1.saturating_add(m2) >= n {
-        out.extend(std::iter::repeat_n(c, n));
+    let chars = Chars::of(s);
+    if m1.saturating_add(m2) >= chars.count {
+        let mut out = String::with_capacity(chars.count * c.len_utf8());
+        push_repeated(&mut out, c, chars.count);
         return Ok(out);
     }
-    for (i, ch) in s.chars().enumerate() {
-        out.push(if i < m1 || i >= n - m2 { c } else { ch });
-    }
+    let (start, end) = (
+        chars.byte_offset(s, m1),
+        chars.byte_offset(s, chars.count - m2),
+    );
+    let mut out = String::with_capacity((m1 + m2) * c.len_utf8() + (end - start));
+    push_repeated(&mut out, c, m1);
+    out.push_str(&s[start..end]);
+    push_repeated(&mut out, c, m2);
     Ok(out)
 }
 
