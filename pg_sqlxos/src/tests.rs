@@ -144,4 +144,59 @@ mod tests {
             Some(sqlxos_core::VERSION)
         );
     }
+
+    /// Every text-taking function on empty, huge (4 MB), control-character,
+    /// SQL-ish and multi-byte input: a value, NULL or SQLSTATE 22023, never
+    /// another error and never a crash of the backend.
+    #[pg_test]
+    fn hostile_input_gives_a_value_or_22023() {
+        Spi::run(
+            r#"
+            DO $t$
+            DECLARE
+                inputs text[] := ARRAY[
+                    '', ' ', repeat('a', 4 * 1024 * 1024), repeat('é', 100000),
+                    E'\t\n\r\x01\x7f', '''; DROP TABLE x; --', '🦀🦀🦀', '@', '@@@', '----',
+                    '4539 1488 0343 6467', 'IE12 BOFI 9000 0112 3456 78', '909-63-6922'];
+                calls text[] := ARRAY[
+                    'mask_inner(%L, 1, 1)', 'mask_outer(%L, 2, 2)', 'mask_pan(%L)', 'mask_pan_relaxed(%L)',
+                    'mask_ssn(%L)', 'mask_iban(%L)', 'mask_uk_nin(%L)', 'mask_canada_sin(%L)', 'mask_uuid(%L)',
+                    'mask_email(%L)', 'mask_phone(%L)', 'pseudonymize(%L, %L)', 'pseudonymize_email(%L, ''k'')',
+                    'generalize(%L, ''month'')', 'generalize(''2024-01-01'', %L)', 'mask_inner(''abc'', 1, 1, %L)',
+                    'gen_rnd_iban(%L)', 'gen_rnd_email(3, 3, %L)'];
+                i text; c text; r text; ok int := 0; rejected int := 0;
+            BEGIN
+                FOREACH c IN ARRAY calls LOOP
+                    FOREACH i IN ARRAY inputs LOOP
+                        BEGIN
+                            EXECUTE 'SELECT sqlxos.' || format(c, i, i) INTO r;
+                            ok := ok + 1;
+                        EXCEPTION WHEN invalid_parameter_value THEN
+                            rejected := rejected + 1;
+                        END;
+                    END LOOP;
+                END LOOP;
+                IF ok = 0 OR rejected = 0 THEN
+                    RAISE EXCEPTION 'expected both values and rejections, got % and %', ok, rejected;
+                END IF;
+            END
+            $t$"#,
+        )
+        .expect("only values or SQLSTATE 22023");
+        // The backend is still alive and answers.
+        assert_eq!(
+            one("SELECT sqlxos.mask_inner('still here', 1, 1)").as_deref(),
+            Some("sXXXXXXXXe")
+        );
+    }
+
+    /// A 4 MB value is masked in full, character for character.
+    #[pg_test]
+    fn huge_values_are_masked_whole() {
+        let n = Spi::get_one::<i64>(
+            "SELECT length(sqlxos.mask_inner(repeat('ab', 2 * 1024 * 1024), 1, 1))::bigint",
+        )
+        .unwrap();
+        assert_eq!(n, Some(4 * 1024 * 1024));
+    }
 }

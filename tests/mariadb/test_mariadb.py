@@ -31,6 +31,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import iban_ok, luhn_ok  # noqa: E402
+
 import MySQLdb
 
 RET_CODE = {"STRING": 0, "REAL": 1, "INTEGER": 2}
@@ -40,26 +43,6 @@ DB = "sqlxos_test"
 
 # ----------------------------------------------------------------------------
 # Structural checks for generated values
-
-
-def luhn_ok(digits):
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def iban_ok(iban):
-    s = iban.replace(" ", "")
-    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]+", s):
-        return False
-    moved = s[4:] + s[:4]
-    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
 def is_pan(size):

@@ -26,6 +26,9 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import iban_ok, luhn_ok  # noqa: E402
 import tempfile
 import threading
 import tomllib
@@ -166,28 +169,6 @@ def default_args(f):
 
 # --------------------------------------------------------------------------
 # structural checks for generated values
-
-
-def luhn_ok(digits):
-    if not digits.isdigit():
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def iban_ok(s):
-    s = s.replace(" ", "")
-    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}", s):
-        return False
-    moved = s[4:] + s[:4]
-    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
 
 
 def ssn_ok(s):
