@@ -3,7 +3,7 @@
 
 use rand::Rng;
 
-use super::mask_char::mask_char;
+use super::mask_char::{mask_char, push_repeated};
 use crate::{Error, Result};
 
 /// Default `name_size` of `gen_rnd_email`.
@@ -38,7 +38,12 @@ pub fn mask_email(email: &str, mc: Option<&str>) -> Result<String> {
     let mut chars = local.chars();
     if let Some(first) = chars.next() {
         out.push(first);
-        out.extend(chars.map(|_| c));
+        let rest = if local.is_ascii() {
+            local.len() - 1
+        } else {
+            chars.count()
+        };
+        push_repeated(&mut out, c, rest);
     }
     out.push_str(domain);
     Ok(out)

@@ -1,6 +1,6 @@
 //! `mask_inner` and `mask_outer`: position-based masking of any string.
 
-use super::mask_char::mask_char;
+use super::mask_char::{mask_char, push_repeated};
 use crate::{Error, Result};
 
 fn margin(func: &'static str, arg: &'static str, v: i64) -> Result<usize> {
@@ -68,15 +68,6 @@ impl Chars {
         } else {
             s.char_indices().nth(i).map_or(s.len(), |(b, _)| b)
         }
-    }
-}
-
-/// Appends `c` `n` times.
-fn push_repeated(out: &mut String, c: char, n: usize) {
-    let mut buf = [0u8; 4];
-    let c = c.encode_utf8(&mut buf);
-    for _ in 0..n {
-        out.push_str(c);
     }
 }
 

@@ -20,6 +20,29 @@ pub fn mask_char(func: &'static str, given: Option<&str>, default: char) -> Resu
     }
 }
 
+/// Appends `c` to `out` `n` times. For an ASCII mask character (the usual
+/// case) this copies runs of up to 64 bytes instead of pushing characters
+/// one by one: masking is per row, and this loop was its hot spot.
+pub(crate) fn push_repeated(out: &mut String, c: char, n: usize) {
+    const RUN: usize = 64;
+    if c.is_ascii() {
+        let run = [c as u8; RUN];
+        let run = std::str::from_utf8(&run).expect("an ASCII byte repeated is UTF-8");
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(RUN);
+            out.push_str(&run[..k]);
+            left -= k;
+        }
+    } else {
+        let mut buf = [0u8; 4];
+        let c = c.encode_utf8(&mut buf);
+        for _ in 0..n {
+            out.push_str(c);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +74,17 @@ mod tests {
         let long = "x".repeat(1 << 20);
         let e = mask_char("f", Some(&long), 'X').unwrap_err().to_string();
         assert!(e.ends_with("...'") && e.len() < 200, "{e}");
+    }
+
+    #[test]
+    fn push_repeated_any_length_and_char() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            for c in ['X', '•', '🔒'] {
+                let mut s = String::from("a");
+                push_repeated(&mut s, c, n);
+                assert_eq!(s.chars().count(), n + 1);
+                assert!(s.chars().skip(1).all(|x| x == c));
+            }
+        }
     }
 }
