@@ -221,7 +221,11 @@ mod tests {
         let examples = &readme[start..end];
         for f in all() {
             let call = format!("SELECT sqlxos.{}(", f.name);
-            assert!(examples.contains(&call), "README has no tested example of {}", f.name);
+            assert!(
+                examples.contains(&call),
+                "README has no tested example of {}",
+                f.name
+            );
         }
     }
 }
