@@ -31,6 +31,11 @@ pub enum Error {
     /// A function name that sqlxos does not know (adapter dispatch).
     #[error("sqlxos has no function named {0}")]
     UnknownFunction(String),
+    /// SQL text that sqlxos cannot analyse: it does not parse, is empty,
+    /// holds several statements, or is too long or too deeply nested.
+    /// Displayed as `could not parse SQL: expected one statement, found 2`.
+    #[error("could not parse SQL: {0}")]
+    Parse(String),
 }
 
 /// The core's result type.
@@ -43,6 +48,8 @@ pub enum SqlState {
     InvalidParameterValue,
     /// 42883 undefined_function
     UndefinedFunction,
+    /// 42601 syntax_error
+    SyntaxError,
 }
 
 impl Error {
@@ -53,6 +60,7 @@ impl Error {
                 SqlState::InvalidParameterValue
             }
             Error::UnknownFunction(_) => SqlState::UndefinedFunction,
+            Error::Parse(_) => SqlState::SyntaxError,
         }
     }
 

@@ -4,9 +4,12 @@
 //! (`pg_sqlxos`, `mysql_plugin`, `sqlite_ext`) convert values, call into this
 //! crate and map [`Error`] to their engine's error mechanism, once.
 
+pub mod advisor;
+pub mod catalog;
 pub mod error;
 pub mod functions;
 pub mod mask;
+pub mod sql;
 pub mod value;
 
 pub use error::{Error, Result};

@@ -90,6 +90,7 @@ pub(crate) fn raise(e: Error) -> ! {
     let code = match e.sqlstate() {
         SqlState::InvalidParameterValue => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
         SqlState::UndefinedFunction => PgSqlErrorCode::ERRCODE_UNDEFINED_FUNCTION,
+        SqlState::SyntaxError => PgSqlErrorCode::ERRCODE_SYNTAX_ERROR,
     };
     let message = match e {
         Error::InvalidArgument {

@@ -14,6 +14,7 @@ mod dispatch;
 mod generalize;
 mod generate;
 mod gucs;
+mod health;
 mod mask;
 mod meta;
 

@@ -199,4 +199,53 @@ mod tests {
         .unwrap();
         assert_eq!(n, Some(4 * 1024 * 1024));
     }
+
+    /// index_health finds exact duplicates, leading-prefix redundancy and
+    /// unused indexes, never proposes dropping one that backs a constraint,
+    /// and gives a DROP statement that works.
+    #[pg_test]
+    fn index_health_finds_duplicates_prefixes_and_unused() {
+        Spi::run(
+            "CREATE TABLE ih (id int PRIMARY KEY, a int, b int, c text UNIQUE);
+             INSERT INTO ih SELECT g, g % 100, g % 7, 'x' || g FROM generate_series(1, 5000) g;
+             CREATE INDEX ih_a ON ih (a);
+             CREATE INDEX ih_a_again ON ih (a);
+             CREATE INDEX ih_a_b ON ih (a, b);
+             CREATE INDEX ih_b ON ih (b);
+             CREATE INDEX ih_b_incl ON ih (b) INCLUDE (c);
+             CREATE INDEX ih_id ON ih (id);
+             CREATE INDEX ih_part ON ih (a) WHERE b > 3;",
+        )
+        .unwrap();
+        let found = |problem: &str| -> Vec<String> {
+            Spi::connect(|c| {
+                c.select(
+                    "SELECT index_name::text FROM sqlxos.index_health() WHERE table_name = 'ih' AND problem = $1 ORDER BY 1",
+                    None,
+                    &[problem.into()],
+                )
+                .unwrap()
+                .map(|r| r.get::<String>(1).unwrap().unwrap())
+                .collect()
+            })
+        };
+        assert_eq!(found("duplicate"), ["ih_a_again", "ih_id"]);
+        assert_eq!(found("redundant_prefix"), ["ih_a", "ih_a_again", "ih_b"]);
+        // Constraint-backing indexes are never proposed, whatever their scans.
+        let protected = Spi::get_one::<i64>(
+            "SELECT count(*) FROM sqlxos.index_health() WHERE index_name IN ('ih_pkey', 'ih_c_key')",
+        )
+        .unwrap();
+        assert_eq!(protected, Some(0));
+        // The DROP statement is valid SQL naming the index (run without
+        // CONCURRENTLY, which cannot run inside the test's transaction).
+        let ddl = Spi::get_one::<String>(
+            "SELECT drop_ddl FROM sqlxos.index_health() WHERE index_name = 'ih_id' AND problem = 'duplicate'",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(ddl, "DROP INDEX CONCURRENTLY public.ih_id;");
+        Spi::run(&ddl.replace(" CONCURRENTLY", "")).unwrap();
+        assert!(!found("duplicate").contains(&"ih_id".to_string()));
+    }
 }

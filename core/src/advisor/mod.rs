@@ -1,0 +1,101 @@
+//! Index advice, engine-neutral: candidate indexes from a workload's query
+//! features ([`candidates`]), greedy selection against an engine's cost
+//! oracle ([`advise`]), and explanations in plain words.
+//!
+//! Each engine supplies a [`CostOracle`]: PostgreSQL prices queries with
+//! hypothetical indexes, SQLite with an in-memory schema copy, MariaDB from
+//! statistics.
+
+mod candidates;
+mod explain;
+mod index_def;
+mod oracle;
+mod select;
+
+#[cfg(test)]
+mod tests;
+
+pub use candidates::{candidates, redundant_with};
+pub use index_def::{quote_ident, DdlStyle, IndexDef, MAX_NAME_BYTES};
+pub use oracle::CostOracle;
+pub use select::advise;
+
+use crate::sql::QueryFeatures;
+
+/// One query of the workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadQuery {
+    /// Stable id (query id or fingerprint hash), shown in explanations.
+    pub id: String,
+    /// Query text (normalized), handed to the oracle and shown to users.
+    pub text: String,
+    /// Executions since statistics were reset.
+    pub calls: f64,
+    /// Mean execution time in milliseconds.
+    pub mean_ms: f64,
+    pub features: QueryFeatures,
+}
+
+/// Knobs of [`advise`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdviceOptions {
+    /// Most indexes to propose.
+    pub max_indexes: usize,
+    /// Most bytes all proposed indexes may take together.
+    pub max_bytes: u64,
+    /// An index must cut at least one query's cost by this percentage.
+    pub min_improvement_pct: f64,
+    /// Tables with fewer rows get no index.
+    pub min_table_rows: f64,
+    /// Cost units charged per write to the table per btree level of the
+    /// index (writes since stats reset, comparable with `calls`).
+    pub write_penalty: f64,
+}
+
+impl Default for AdviceOptions {
+    fn default() -> Self {
+        AdviceOptions {
+            max_indexes: 10,
+            max_bytes: u64::MAX,
+            min_improvement_pct: 5.0,
+            min_table_rows: 1000.0,
+            write_penalty: 1.0,
+        }
+    }
+}
+
+/// The result of [`advise`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Advice {
+    /// Chosen indexes, in the order they were picked (best first).
+    pub picks: Vec<Pick>,
+    /// Candidates not chosen, each with why.
+    pub rejected: Vec<Rejected>,
+    /// Sum over the workload of calls x cost, without and with the picks.
+    pub workload_cost_before: f64,
+    pub workload_cost_after: f64,
+}
+
+/// One proposed index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    pub index: IndexDef,
+    pub ddl: String,
+    /// Estimated size.
+    pub bytes: u64,
+    /// Calls-weighted cost of the queries it helps, before and after it
+    /// (with the indexes picked before it in place in both).
+    pub cost_before: f64,
+    pub cost_after: f64,
+    pub improvement_pct: f64,
+    /// Queries it helps: (id, text).
+    pub queries: Vec<(String, String)>,
+    pub reason: String,
+}
+
+/// A candidate that was not proposed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    pub index: IndexDef,
+    pub reason: String,
+}

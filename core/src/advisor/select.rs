@@ -1,0 +1,288 @@
+//! Greedy selection of candidates by benefit per byte against a cost oracle.
+//!
+//! Baseline: every query costed without hypothetical indexes. Each round
+//! prices, for every remaining candidate, the queries touching its table
+//! with the indexes picked so far plus the candidate; benefit is the sum of
+//! calls x cost saved, minus a write penalty (`write_penalty` x the table's
+//! writes x the index's btree depth), per byte. The best positive candidate
+//! that cuts some query's cost by `min_improvement_pct` is picked and costs
+//! are re-taken, so a second index for the same query must earn its place
+//! on top of the first. A candidate that makes any query more than 1%
+//! costlier is rejected.
+
+use super::candidates::{generate, Candidate};
+use super::explain;
+use super::oracle::{Cached, CostOracle};
+use super::{Advice, AdviceOptions, DdlStyle, IndexDef, Pick, Rejected, WorkloadQuery};
+use crate::catalog::Catalog;
+use crate::Result;
+
+/// A query costlier by more than this factor counts as a regression.
+const REGRESSION: f64 = 1.01;
+/// Bytes per btree page, for the depth estimate of the write penalty.
+const PAGE: f64 = 8192.0;
+
+/// Proposes indexes for `workload`; see the module documentation.
+pub fn advise(
+    workload: &[WorkloadQuery],
+    catalog: &Catalog,
+    oracle: &mut dyn CostOracle,
+    opts: &AdviceOptions,
+    style: DdlStyle,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Advice> {
+    let (mut pool, mut rejected) = generate(workload, catalog, opts);
+    let mut oracle = Cached::new(oracle);
+    progress(&format!(
+        "{} queries, {} candidates, {} dropped before costing",
+        workload.len(),
+        pool.len(),
+        rejected.len()
+    ));
+    let mut now = Vec::with_capacity(workload.len());
+    for q in workload {
+        now.push(oracle.cost(q, &[])?);
+    }
+    let weighted = |costs: &[f64]| -> f64 {
+        workload
+            .iter()
+            .zip(costs)
+            .map(|(q, c)| q.calls.max(0.0) * c)
+            .sum()
+    };
+    let before = weighted(&now);
+    let baseline = now.clone();
+
+    let mut picked: Vec<IndexDef> = Vec::new();
+    let mut picks: Vec<Pick> = Vec::new();
+    let mut used_bytes: u64 = 0;
+    let mut why: Vec<Option<String>> = vec![None; pool.len()];
+    let mut round = 0;
+    while picks.len() < opts.max_indexes && !pool.is_empty() {
+        round += 1;
+        let mut best: Option<(usize, f64, Eval)> = None;
+        let mut drop_now: Vec<(usize, String)> = Vec::new();
+        for (ci, cand) in pool.iter().enumerate() {
+            let bytes = oracle.size(&cand.index)?;
+            if used_bytes.saturating_add(bytes) > opts.max_bytes {
+                why[ci] = Some(format!(
+                    "{} would exceed the size budget ({} left)",
+                    explain::size(bytes),
+                    explain::size(opts.max_bytes.saturating_sub(used_bytes))
+                ));
+                continue;
+            }
+            let e = evaluate(
+                workload,
+                (&baseline, &now),
+                &picked,
+                cand,
+                bytes,
+                catalog,
+                opts,
+                &mut oracle,
+            )?;
+            if let Some((qi, pct)) = e.worst {
+                drop_now.push((
+                    ci,
+                    format!("makes query {} {pct:.0}% costlier", workload[qi].id),
+                ));
+                continue;
+            }
+            if e.best_pct < opts.min_improvement_pct {
+                why[ci] = Some(if e.best_pct > 0.0 && !picked.is_empty() {
+                    format!(
+                        "improves no query by {}% of its unadvised cost or more once the indexes picked before it exist (best: {:.1}%)",
+                        opts.min_improvement_pct, e.best_pct
+                    )
+                } else {
+                    format!(
+                        "improves no query by {}% of its unadvised cost or more (best: {:.1}%)",
+                        opts.min_improvement_pct, e.best_pct
+                    )
+                });
+                continue;
+            }
+            let score = (e.benefit - e.penalty) / (bytes.max(PAGE as u64) as f64);
+            if score <= 0.0 {
+                why[ci] = Some(format!(
+                    "its maintenance cost outweighs what it saves: {}",
+                    explain::writes(catalog.table(&cand.index.table), e.penalty, e.benefit)
+                ));
+                continue;
+            }
+            if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
+                best = Some((ci, score, e));
+            }
+        }
+        let eligible = pool.len() - drop_now.len();
+        for (ci, reason) in drop_now.into_iter().rev() {
+            rejected.push(Rejected {
+                index: pool.remove(ci).index,
+                reason,
+            });
+            why.remove(ci);
+            if let Some((b, _, _)) = best.as_mut() {
+                if *b > ci {
+                    *b -= 1;
+                }
+            }
+        }
+        let Some((ci, _, e)) = best else {
+            progress(&format!(
+                "round {round}: {eligible} candidates, none worth adding"
+            ));
+            break;
+        };
+        let cand = pool.remove(ci);
+        why.remove(ci);
+        progress(&format!(
+            "round {round}: {eligible} candidates, best {} saves {:.0}% of {} queries",
+            cand.index.name(),
+            e.pct(),
+            e.helped.len()
+        ));
+        used_bytes = used_bytes.saturating_add(e.bytes);
+        for (qi, c) in &e.after {
+            now[*qi] = *c;
+        }
+        picked.push(cand.index.clone());
+        picks.push(pick(workload, catalog, &cand, &e, style));
+    }
+    for (cand, reason) in pool.into_iter().zip(why) {
+        let reason = reason
+            .unwrap_or_else(|| format!("the limit of {} indexes was reached", opts.max_indexes));
+        rejected.push(Rejected {
+            index: cand.index,
+            reason,
+        });
+    }
+    Ok(Advice {
+        picks,
+        rejected,
+        workload_cost_before: before,
+        workload_cost_after: weighted(&now),
+    })
+}
+
+/// What one candidate would do on top of the picked set.
+struct Eval {
+    bytes: u64,
+    benefit: f64,
+    penalty: f64,
+    best_pct: f64,
+    /// (query index, new cost) for every affected query.
+    after: Vec<(usize, f64)>,
+    /// Queries helped by at least 1%.
+    helped: Vec<usize>,
+    cost_before: f64,
+    cost_after: f64,
+    /// The query made most costlier beyond the regression margin, with %.
+    worst: Option<(usize, f64)>,
+}
+
+impl Eval {
+    fn pct(&self) -> f64 {
+        if self.cost_before > 0.0 {
+            100.0 * (self.cost_before - self.cost_after) / self.cost_before
+        } else {
+            0.0
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    workload: &[WorkloadQuery],
+    (baseline, now): (&[f64], &[f64]),
+    picked: &[IndexDef],
+    cand: &Candidate,
+    bytes: u64,
+    catalog: &Catalog,
+    opts: &AdviceOptions,
+    oracle: &mut Cached<'_>,
+) -> Result<Eval> {
+    let mut set = picked.to_vec();
+    set.push(cand.index.clone());
+    let mut e = Eval {
+        bytes,
+        benefit: 0.0,
+        penalty: 0.0,
+        best_pct: 0.0,
+        after: Vec::new(),
+        helped: Vec::new(),
+        cost_before: 0.0,
+        cost_after: 0.0,
+        worst: None,
+    };
+    for (qi, q) in workload.iter().enumerate() {
+        if !q.features.tables.contains(&cand.index.table) {
+            continue;
+        }
+        let with = oracle.cost(q, &set)?;
+        let base = now[qi];
+        e.after.push((qi, with));
+        if with > base * REGRESSION {
+            let pct = if base > 0.0 {
+                100.0 * (with - base) / base
+            } else {
+                100.0
+            };
+            if e.worst.is_none_or(|(_, p)| pct > p) {
+                e.worst = Some((qi, pct));
+            }
+        }
+        let calls = q.calls.max(0.0);
+        e.benefit += calls * (base - with);
+        if base > 0.0 && baseline[qi] > 0.0 {
+            // The threshold is measured against the query's cost without
+            // any advice, so shaving a query already made cheap does not
+            // count as a 5% improvement.
+            e.best_pct = e.best_pct.max(100.0 * (base - with) / baseline[qi]);
+            if 100.0 * (base - with) / base >= 1.0 {
+                e.helped.push(qi);
+                e.cost_before += calls * base;
+                e.cost_after += calls * with;
+            }
+        }
+    }
+    if let Some(t) = catalog.table(&cand.index.table) {
+        let depth = (1.0 + bytes as f64 / PAGE).log2().max(1.0);
+        e.penalty = opts.write_penalty.max(0.0) * t.writes.max(0.0) * depth;
+    }
+    Ok(e)
+}
+
+fn pick(
+    workload: &[WorkloadQuery],
+    catalog: &Catalog,
+    cand: &Candidate,
+    e: &Eval,
+    style: DdlStyle,
+) -> Pick {
+    let ids: Vec<String> = e.helped.iter().map(|&i| workload[i].id.clone()).collect();
+    let n = ids.len();
+    let reason = format!(
+        "Speeds up {n} quer{} ({}: {}) by {:.0}% of their estimated cost; {}; {}.",
+        if n == 1 { "y" } else { "ies" },
+        explain::id_list(&ids),
+        explain::what(cand),
+        e.pct(),
+        explain::size(e.bytes),
+        explain::writes(catalog.table(&cand.index.table), e.penalty, e.benefit)
+    );
+    Pick {
+        ddl: cand.index.ddl(style),
+        index: cand.index.clone(),
+        bytes: e.bytes,
+        cost_before: e.cost_before,
+        cost_after: e.cost_after,
+        improvement_pct: e.pct(),
+        queries: e
+            .helped
+            .iter()
+            .map(|&i| (workload[i].id.clone(), workload[i].text.clone()))
+            .collect(),
+        reason,
+    }
+}

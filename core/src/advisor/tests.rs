@@ -1,0 +1,596 @@
+//! Advisor tests against a toy cost oracle: a table costs its row count
+//! unless an index's leading columns match the query's equality (or join)
+//! columns, then one range column; an index leading with the ORDER BY
+//! columns of a LIMIT query reads only LIMIT rows.
+
+use super::*;
+use crate::catalog::{Catalog, TableStats};
+use crate::sql::{features_with_catalog, tpch, Dialect, PredicateOp};
+use crate::Result;
+
+struct Toy {
+    catalog: Catalog,
+    /// (leading column, query id, factor): an index leading with the column
+    /// multiplies that query's cost (a planner choosing a worse plan).
+    harm: Vec<(String, String, f64)>,
+    calls: usize,
+}
+
+impl Toy {
+    fn new(catalog: &Catalog) -> Toy {
+        Toy {
+            catalog: catalog.clone(),
+            harm: Vec::new(),
+            calls: 0,
+        }
+    }
+
+    fn access(&self, q: &WorkloadQuery, t: &TableStats, cols: &[String]) -> f64 {
+        let f = &q.features;
+        let joins = f.join_columns_on(&t.name);
+        let op = |c: &str| {
+            f.predicates_on(&t.name)
+                .find(|p| p.column.column == c)
+                .map(|p| p.op)
+        };
+        let mut sel = 1.0;
+        let mut matched = 0;
+        for c in cols {
+            match op(c) {
+                Some(PredicateOp::Eq | PredicateOp::In | PredicateOp::IsNull) => {
+                    sel /= t.distinct(c).unwrap_or(10.0)
+                }
+                _ if joins.contains(c) => sel /= t.distinct(c).unwrap_or(10.0),
+                Some(PredicateOp::Range | PredicateOp::LikePrefix) => {
+                    sel *= 0.05;
+                    matched += 1;
+                    break;
+                }
+                _ => break,
+            }
+            matched += 1;
+        }
+        if matched == 0 {
+            let sorted = !f.order_by.is_empty()
+                && f.order_by
+                    .iter()
+                    .zip(cols)
+                    .all(|(s, c)| s.column.column == *c)
+                && f.order_by.len() <= cols.len();
+            return match (sorted, f.limit) {
+                (true, Some(n)) => n as f64 * 2.0 + 4.0,
+                _ => t.rows,
+            };
+        }
+        (t.rows * sel * 2.0 + 4.0).min(t.rows * 1.5)
+    }
+}
+
+impl CostOracle for Toy {
+    fn cost(&mut self, q: &WorkloadQuery, hypothetical: &[IndexDef]) -> Result<f64> {
+        self.calls += 1;
+        let mut total = 0.0;
+        for name in &q.features.tables {
+            let Some(t) = self.catalog.table(name) else {
+                continue;
+            };
+            let mut best = t.rows;
+            for ex in t.indexes.iter() {
+                best = best.min(self.access(q, t, &ex.columns));
+            }
+            for h in hypothetical.iter().filter(|h| h.table == *name) {
+                best = best.min(self.access(q, t, &h.columns));
+            }
+            total += best;
+        }
+        for (col, qid, factor) in &self.harm {
+            if q.id == *qid && hypothetical.iter().any(|h| h.columns.first() == Some(col)) {
+                total *= factor;
+            }
+        }
+        Ok(total)
+    }
+
+    fn size_bytes(&mut self, index: &IndexDef) -> Result<u64> {
+        let t = self.catalog.table(&index.table).map_or(1000.0, |t| t.rows);
+        Ok((t * (16 + 8 * index.all_columns().len()) as f64) as u64)
+    }
+}
+
+fn catalog() -> Catalog {
+    let mut c = tpch::catalog();
+    c.tables.push(tpch::table(
+        "orders2",
+        1_000_000.0,
+        &[
+            ("id", -1.0),
+            ("customer_id", 50_000.0),
+            ("status", 5.0),
+            ("region", 20.0),
+            ("created_at", -1.0),
+            ("total", -0.5),
+        ],
+        &["id"],
+    ));
+    c.tables.push(tpch::table(
+        "customers",
+        100_000.0,
+        &[("id", -1.0), ("country", 200.0), ("email", -1.0)],
+        &["id"],
+    ));
+    c.tables.push(tpch::table(
+        "tiny",
+        25.0,
+        &[("id", -1.0), ("code", 25.0)],
+        &["id"],
+    ));
+    c
+}
+
+fn wq(id: &str, sql: &str, calls: f64, cat: &Catalog) -> WorkloadQuery {
+    WorkloadQuery {
+        id: id.into(),
+        text: sql.into(),
+        calls,
+        mean_ms: 10.0,
+        features: features_with_catalog(sql, Dialect::Postgres, cat).unwrap(),
+    }
+}
+
+fn run(workload: &[WorkloadQuery], cat: &Catalog, toy: &mut Toy, opts: &AdviceOptions) -> Advice {
+    let mut lines = Vec::new();
+    let advice = advise(
+        workload,
+        cat,
+        toy,
+        opts,
+        DdlStyle::PostgresConcurrently,
+        &mut |l| lines.push(l.to_owned()),
+    )
+    .unwrap();
+    assert!(lines[0].contains(" candidates, "), "{lines:?}");
+    if lines[0].contains(" 0 candidates") {
+        assert_eq!(lines.len(), 1);
+    } else {
+        assert!(lines.iter().any(|l| l.starts_with("round 1:")), "{lines:?}");
+    }
+    advice
+}
+
+fn keys(a: &Advice) -> Vec<(String, Vec<String>)> {
+    a.picks
+        .iter()
+        .map(|p| (p.index.table.clone(), p.index.columns.clone()))
+        .collect()
+}
+
+fn k(t: &str, cols: &[&str]) -> (String, Vec<String>) {
+    (t.into(), cols.iter().map(|c| c.to_string()).collect())
+}
+
+#[test]
+fn a_selective_filter_gets_an_index() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT * FROM orders2 WHERE customer_id = $1",
+        100.0,
+        &cat,
+    )];
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert_eq!(keys(&a), vec![k("orders2", &["customer_id"])]);
+    let p = &a.picks[0];
+    assert_eq!(
+        p.ddl,
+        "CREATE INDEX CONCURRENTLY sqlxos_orders2_customer_id_idx ON orders2 (customer_id)"
+    );
+    assert!(p.improvement_pct > 99.0);
+    assert_eq!(p.queries, vec![("q1".into(), w[0].text.clone())]);
+    assert!(
+        p.reason
+            .starts_with("Speeds up 1 query (q1: filters on customer_id (equality)) by 100%"),
+        "{}",
+        p.reason
+    );
+    assert!(
+        p.reason.contains("the table sees few writes"),
+        "{}",
+        p.reason
+    );
+    assert!(a.workload_cost_after < a.workload_cost_before / 100.0);
+}
+
+#[test]
+fn an_already_indexed_column_gets_none() {
+    let mut cat = catalog();
+    let t = cat.tables.iter_mut().find(|t| t.name == "orders2").unwrap();
+    let mut ix = t.indexes[0].clone();
+    ix.name = "orders2_customer_id_created_at".into();
+    ix.columns = vec!["customer_id".into(), "created_at".into()];
+    ix.primary = false;
+    t.indexes.push(ix);
+    let w = [wq(
+        "q1",
+        "SELECT * FROM orders2 WHERE customer_id = $1",
+        100.0,
+        &cat,
+    )];
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert!(a.picks.is_empty(), "{:?}", keys(&a));
+    assert!(a.rejected.iter().any(|r| r.reason
+        == "already covered by index orders2_customer_id_created_at (customer_id, created_at)"));
+}
+
+#[test]
+fn a_column_leading_a_composite_primary_key_gets_none() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT l_quantity FROM lineitem WHERE l_orderkey = $1 AND l_shipmode = 'AIR'",
+        100.0,
+        &cat,
+    )];
+    let c = candidates(&w, &cat, &AdviceOptions::default());
+    assert!(c.iter().all(|i| i.columns[0] != "l_orderkey"), "{c:?}");
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert!(a.picks.iter().all(|p| p.index.columns[0] != "l_orderkey"));
+    assert!(a.rejected.iter().any(|r| r.reason.starts_with(
+        "the primary key lineitem_pkey (l_orderkey, l_linenumber) already leads with l_orderkey"
+    )));
+}
+
+#[test]
+fn two_equalities_give_one_two_column_index() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT * FROM orders2 WHERE status = $1 AND region = $2",
+        100.0,
+        &cat,
+    )];
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert_eq!(
+        keys(&a),
+        vec![k("orders2", &["region", "status"])],
+        "most distinct first"
+    );
+}
+
+#[test]
+fn a_join_column_gets_an_index() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT o.total FROM orders2 o JOIN customers c ON o.customer_id = c.id WHERE c.email = $1",
+        50.0,
+        &cat,
+    )];
+    let c = candidates(&w, &cat, &AdviceOptions::default());
+    assert!(
+        c.contains(&IndexDef::new("orders2", &["customer_id"])),
+        "{c:?}"
+    );
+    assert!(
+        !c.iter()
+            .any(|i| i.table == "customers" && i.columns == ["id"]),
+        "the pk covers it"
+    );
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert!(
+        keys(&a)
+            .iter()
+            .any(|(t, cols)| t == "orders2" && cols[0] == "customer_id"),
+        "{:?}",
+        keys(&a)
+    );
+}
+
+#[test]
+fn a_correlated_subquerys_join_column_gets_an_index() {
+    let cat = catalog();
+    let w = [wq("q17", tpch::Q17, 1.0, &cat)];
+    let c = candidates(&w, &cat, &AdviceOptions::default());
+    assert!(
+        c.contains(&IndexDef::new("lineitem", &["l_partkey"])),
+        "{c:?}"
+    );
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert!(
+        keys(&a)
+            .iter()
+            .any(|(t, cols)| t == "lineitem" && cols[0] == "l_partkey"),
+        "{:?}",
+        keys(&a)
+    );
+    let p = a
+        .picks
+        .iter()
+        .find(|p| p.index.table == "lineitem")
+        .unwrap();
+    assert!(p.reason.contains("joins on l_partkey"), "{}", p.reason);
+}
+
+#[test]
+fn order_by_limit_gets_a_sort_index() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT id, total FROM orders2 ORDER BY created_at DESC LIMIT 10",
+        1000.0,
+        &cat,
+    )];
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert_eq!(a.picks.len(), 1);
+    assert_eq!(a.picks[0].index.columns, vec!["created_at"]);
+    assert!(
+        a.picks[0].reason.contains("sorts by created_at"),
+        "{}",
+        a.picks[0].reason
+    );
+}
+
+#[test]
+fn a_tiny_table_gets_none() {
+    let cat = catalog();
+    let w = [wq("q1", "SELECT * FROM tiny WHERE code = $1", 1e6, &cat)];
+    let a = run_quiet(&w, &cat, &AdviceOptions::default());
+    assert!(a.picks.is_empty());
+    assert_eq!(a.rejected[0].reason, "table tiny has 25 rows");
+}
+
+fn run_quiet(w: &[WorkloadQuery], cat: &Catalog, opts: &AdviceOptions) -> Advice {
+    advise(
+        w,
+        cat,
+        &mut Toy::new(cat),
+        opts,
+        DdlStyle::Sqlite,
+        &mut |_| {},
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_write_heavy_tables_index_is_penalised() {
+    let mut cat = catalog();
+    let sql = "SELECT * FROM orders2 WHERE status = $1 AND region = $2";
+    let w = [wq("q1", sql, 10.0, &cat)];
+    assert_eq!(
+        run_quiet(&w, &cat, &AdviceOptions::default()).picks.len(),
+        1
+    );
+    let t = cat.tables.iter_mut().find(|t| t.name == "orders2").unwrap();
+    t.writes = 5e7;
+    let a = run_quiet(&w, &cat, &AdviceOptions::default());
+    assert!(a.picks.is_empty(), "{:?}", keys(&a));
+    assert!(
+        a.rejected
+            .iter()
+            .any(|r| r.reason.contains("maintenance cost outweighs")
+                && r.reason.contains("50000000 writes")),
+        "{:?}",
+        a.rejected
+    );
+    let none = AdviceOptions {
+        write_penalty: 0.0,
+        ..AdviceOptions::default()
+    };
+    assert_eq!(run_quiet(&w, &cat, &none).picks.len(), 1);
+}
+
+#[test]
+fn two_candidates_for_the_same_query_give_one_pick() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT * FROM orders2 WHERE customer_id = $1 AND created_at > $2",
+        100.0,
+        &cat,
+    )];
+    let c = candidates(&w, &cat, &AdviceOptions::default());
+    assert!(c.len() >= 2, "{c:?}");
+    let a = run_quiet(&w, &cat, &AdviceOptions::default());
+    assert_eq!(a.picks.len(), 1, "{:?}", keys(&a));
+    assert!(
+        a.rejected.iter().any(
+            |r| r.reason.contains("once the indexes picked before it exist")
+                || r.reason.starts_with("improves no query")
+        ),
+        "{:?}",
+        a.rejected
+    );
+}
+
+#[test]
+fn budgets_are_respected() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT * FROM customers WHERE country = $1",
+            100.0,
+            &cat,
+        ),
+    ];
+    assert_eq!(
+        run_quiet(&w, &cat, &AdviceOptions::default()).picks.len(),
+        2
+    );
+    let one = AdviceOptions {
+        max_indexes: 1,
+        ..AdviceOptions::default()
+    };
+    let a = run_quiet(&w, &cat, &one);
+    assert_eq!(a.picks.len(), 1);
+    assert!(a
+        .rejected
+        .iter()
+        .any(|r| r.reason == "the limit of 1 indexes was reached"));
+    let small = AdviceOptions {
+        max_bytes: 5_000_000,
+        ..AdviceOptions::default()
+    };
+    let a = run_quiet(&w, &cat, &small);
+    assert_eq!(keys(&a), vec![k("customers", &["country"])]);
+    assert!(a.picks.iter().map(|p| p.bytes).sum::<u64>() <= 5_000_000);
+    assert!(a
+        .rejected
+        .iter()
+        .any(|r| r.reason.contains("would exceed the size budget")));
+    let zero = AdviceOptions {
+        max_indexes: 0,
+        ..AdviceOptions::default()
+    };
+    assert!(run_quiet(&w, &cat, &zero).picks.is_empty());
+}
+
+#[test]
+fn a_candidate_that_slows_another_query_is_rejected() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT sum(total) FROM orders2 WHERE status = 'open'",
+            1.0,
+            &cat,
+        ),
+    ];
+    let mut toy = Toy::new(&cat);
+    toy.harm.push(("customer_id".into(), "q2".into(), 1.04));
+    let a = advise(
+        &w,
+        &cat,
+        &mut toy,
+        &AdviceOptions::default(),
+        DdlStyle::MariaDbOnline,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        a.picks.iter().all(|p| p.index.columns[0] != "customer_id"),
+        "{:?}",
+        keys(&a)
+    );
+    assert!(
+        a.rejected.iter().any(
+            |r| r.index.columns[0] == "customer_id" && r.reason == "makes query q2 4% costlier"
+        ),
+        "{:?}",
+        a.rejected
+    );
+}
+
+#[test]
+fn oracle_calls_are_cached() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1 AND created_at > $2",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT * FROM orders2 WHERE status = $1 AND region = $2",
+            100.0,
+            &cat,
+        ),
+    ];
+    let mut toy = Toy::new(&cat);
+    let n = candidates(&w, &cat, &AdviceOptions::default()).len();
+    advise(
+        &w,
+        &cat,
+        &mut toy,
+        &AdviceOptions::default(),
+        DdlStyle::Sqlite,
+        &mut |_| {},
+    )
+    .unwrap();
+    // Baseline + per round at most one new set per candidate and query.
+    assert!(
+        toy.calls <= 2 + 2 * n * 3,
+        "{} calls for {n} candidates",
+        toy.calls
+    );
+}
+
+#[test]
+fn covering_variants_only_for_few_narrow_columns() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT total FROM orders2 WHERE customer_id = $1",
+        1.0,
+        &cat,
+    )];
+    let c = candidates(&w, &cat, &AdviceOptions::default());
+    assert!(
+        c.iter()
+            .any(|i| i.columns == ["customer_id"] && i.include == ["total"]),
+        "{c:?}"
+    );
+    let w = [wq(
+        "q1",
+        "SELECT * FROM orders2 WHERE customer_id = $1",
+        1.0,
+        &cat,
+    )];
+    assert!(candidates(&w, &cat, &AdviceOptions::default())
+        .iter()
+        .all(|i| i.include.is_empty()));
+    let w = [wq(
+        "q1",
+        "SELECT id, status, region, created_at, total FROM orders2 WHERE customer_id = $1",
+        1.0,
+        &cat,
+    )];
+    assert!(candidates(&w, &cat, &AdviceOptions::default())
+        .iter()
+        .all(|i| i.include.is_empty()));
+}
+
+#[test]
+fn tpch_candidates_avoid_primary_key_prefixes() {
+    let cat = catalog();
+    let w: Vec<WorkloadQuery> = [
+        ("q1", tpch::Q1),
+        ("q3", tpch::Q3),
+        ("q4", tpch::Q4),
+        ("q6", tpch::Q6),
+        ("q14", tpch::Q14),
+        ("q17", tpch::Q17),
+        ("q18", tpch::Q18),
+        ("q21", tpch::Q21),
+        ("q22", tpch::Q22),
+    ]
+    .iter()
+    .map(|(id, sql)| wq(id, sql, 1.0, &cat))
+    .collect();
+    let c = candidates(&w, &cat, &AdviceOptions::default());
+    for i in &c {
+        let t = cat.table(&i.table).unwrap();
+        assert!(t.rows >= 1000.0, "{i:?}");
+        let pk = t.primary_key().unwrap();
+        assert_ne!(i.columns[0], pk.columns[0], "{i:?}");
+        assert!(i.columns.len() <= 3);
+    }
+    assert!(c.contains(&IndexDef::new("lineitem", &["l_shipdate"])));
+    assert!(c.contains(&IndexDef::new("orders", &["o_custkey"])));
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert!(!a.picks.is_empty() && a.picks.len() <= 10);
+    assert!(a.workload_cost_after < a.workload_cost_before);
+}
