@@ -36,6 +36,8 @@ mod post_parse_analyze;
 pub(crate) mod shmem;
 mod sql;
 mod state;
+#[cfg(any(test, feature = "pg_test"))]
+mod tests;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};

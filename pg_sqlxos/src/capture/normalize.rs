@@ -173,8 +173,3 @@ fn number_len(q: &[u8], loc: usize) -> usize {
     }
     i - loc
 }
-
-#[cfg(any(test, feature = "pg_test"))]
-pub fn normalize_for_test(q: &str, locs: &[i32], highest: i32) -> String {
-    normalize(q, 0, 0, locs, highest)
-}

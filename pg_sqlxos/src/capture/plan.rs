@@ -157,6 +157,18 @@ unsafe fn walk_plan(ctx: &mut Ctx, plan: *mut pg_sys::Plan, depth: u32) {
                     walk_plan(ctx, p, depth + 1);
                 }
             }
+            NodeTag::T_BitmapAnd => {
+                let b = plan.cast::<pg_sys::BitmapAnd>();
+                for p in list_ptrs::<pg_sys::Plan>((*b).bitmapplans) {
+                    walk_plan(ctx, p, depth + 1);
+                }
+            }
+            NodeTag::T_BitmapOr => {
+                let b = plan.cast::<pg_sys::BitmapOr>();
+                for p in list_ptrs::<pg_sys::Plan>((*b).bitmapplans) {
+                    walk_plan(ctx, p, depth + 1);
+                }
+            }
             NodeTag::T_SubqueryScan => {
                 let s = plan.cast::<pg_sys::SubqueryScan>();
                 walk_plan(ctx, (*s).subplan, depth + 1);
