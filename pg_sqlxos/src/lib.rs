@@ -45,7 +45,7 @@ pub mod pg_test {
         vec![
             "shared_preload_libraries = 'pg_stat_statements,sqlxos,hypopg'",
             "pg_stat_statements.track = 'all'",
-            "sqlxos.max_queries = 64",
+            "sqlxos.max_queries = 500",
         ]
     }
 }

@@ -21,7 +21,8 @@ pub(super) unsafe fn install() {
 
 #[pgrx::pg_guard]
 unsafe extern "C-unwind" fn executor_finish(qd: *mut pg_sys::QueryDesc) {
-    let tracked = state::with_tracked(qd as usize, |t| t.run_started = Some(Instant::now())).is_some();
+    let tracked =
+        state::with_tracked(qd as usize, |t| t.run_started = Some(Instant::now())).is_some();
     state::enter();
     pgrx::PgTryBuilder::new(|| chain!(PREV, pg_sys::standard_ExecutorFinish, qd))
         .catch_others(|e| {

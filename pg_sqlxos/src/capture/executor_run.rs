@@ -29,10 +29,18 @@ unsafe extern "C-unwind" fn executor_run(
     count: u64,
     execute_once: bool,
 ) {
-    let tracked = state::with_tracked(qd as usize, |t| t.run_started = Some(Instant::now())).is_some();
+    let tracked =
+        state::with_tracked(qd as usize, |t| t.run_started = Some(Instant::now())).is_some();
     state::enter();
     pgrx::PgTryBuilder::new(|| {
-        chain!(PREV, pg_sys::standard_ExecutorRun, qd, direction, count, execute_once)
+        chain!(
+            PREV,
+            pg_sys::standard_ExecutorRun,
+            qd,
+            direction,
+            count,
+            execute_once
+        )
     })
     .catch_others(|e| {
         state::leave();
@@ -45,4 +53,9 @@ unsafe extern "C-unwind" fn executor_run(
     })
     .execute();
     state::leave();
+    if tracked {
+        // SAFETY: the run ended normally: the executor state is valid.
+        let rows = unsafe { (*qd).estate.as_ref().map_or(0, |e| e.es_processed) };
+        state::with_tracked(qd as usize, |t| t.rows += rows);
+    }
 }

@@ -61,6 +61,7 @@ unsafe extern "C-unwind" fn executor_start(qd: *mut pg_sys::QueryDesc, eflags: i
                 userid: pg_sys::GetUserId(),
                 preds,
                 run_started: None,
+                rows: 0,
             });
         }
     });

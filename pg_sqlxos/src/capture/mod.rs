@@ -174,7 +174,13 @@ unsafe fn record(qd: *mut pg_sys::QueryDesc, outcome: shmem::Outcome) {
                     elapsed_ms += start.elapsed().as_secs_f64() * 1000.0;
                 }
             }
-            let rows = (*qd).estate.as_ref().map_or(0, |e| e.es_processed);
+            // Rows of ended runs, plus those of the run that failed.
+            let rows = t.rows
+                + if outcome == shmem::Outcome::Finished {
+                    0
+                } else {
+                    (*qd).estate.as_ref().map_or(0, |e| e.es_processed)
+                };
             let plan = plan::summary((*qd).planstate);
             let sample = shmem::Sample {
                 key: shmem::Key {

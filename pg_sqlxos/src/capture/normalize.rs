@@ -121,7 +121,10 @@ fn quoted_len(q: &[u8], open: usize, escapes: bool) -> usize {
 /// `$tag$...$tag$` (a `$n` parameter is not a constant: length 0).
 fn dollar_len(q: &[u8], loc: usize) -> usize {
     let mut i = loc + 1;
-    while i < q.len() && q[i] != b'$' && (q[i].is_ascii_alphanumeric() || q[i] == b'_' || q[i] >= 0x80) {
+    while i < q.len()
+        && q[i] != b'$'
+        && (q[i].is_ascii_alphanumeric() || q[i] == b'_' || q[i] >= 0x80)
+    {
         i += 1;
     }
     if q.get(i) != Some(&b'$') {

@@ -132,17 +132,41 @@ unsafe fn walk_plan(ctx: &mut Ctx, plan: *mut pg_sys::Plan, depth: u32) {
             NodeTag::T_Sort | NodeTag::T_IncrementalSort => {
                 // IncrementalSort starts with a Sort.
                 let s = plan.cast::<pg_sys::Sort>();
-                keys(ctx, plan, plan, (*s).numCols, (*s).sortColIdx, Kind::Sort, depth);
+                keys(
+                    ctx,
+                    plan,
+                    plan,
+                    (*s).numCols,
+                    (*s).sortColIdx,
+                    Kind::Sort,
+                    depth,
+                );
             }
             NodeTag::T_Agg => {
                 let a = plan.cast::<pg_sys::Agg>();
                 let input = (*plan).lefttree;
-                keys(ctx, input, input, (*a).numCols, (*a).grpColIdx, Kind::Group, depth);
+                keys(
+                    ctx,
+                    input,
+                    input,
+                    (*a).numCols,
+                    (*a).grpColIdx,
+                    Kind::Group,
+                    depth,
+                );
             }
             NodeTag::T_Group => {
                 let g = plan.cast::<pg_sys::Group>();
                 let input = (*plan).lefttree;
-                keys(ctx, input, input, (*g).numCols, (*g).grpColIdx, Kind::Group, depth);
+                keys(
+                    ctx,
+                    input,
+                    input,
+                    (*g).numCols,
+                    (*g).grpColIdx,
+                    Kind::Group,
+                    depth,
+                );
             }
             NodeTag::T_Append => {
                 let a = plan.cast::<pg_sys::Append>();
@@ -152,7 +176,15 @@ unsafe fn walk_plan(ctx: &mut Ctx, plan: *mut pg_sys::Plan, depth: u32) {
             }
             NodeTag::T_MergeAppend => {
                 let a = plan.cast::<pg_sys::MergeAppend>();
-                keys(ctx, plan, plan, (*a).numCols, (*a).sortColIdx, Kind::Sort, depth);
+                keys(
+                    ctx,
+                    plan,
+                    plan,
+                    (*a).numCols,
+                    (*a).sortColIdx,
+                    Kind::Sort,
+                    depth,
+                );
                 for p in list_ptrs::<pg_sys::Plan>((*a).mergeplans) {
                     walk_plan(ctx, p, depth + 1);
                 }
@@ -231,7 +263,13 @@ unsafe fn strip(mut n: *mut pg_sys::Node) -> *mut pg_sys::Node {
 
 /// # Safety
 /// Valid plan node and expression list.
-unsafe fn quals(ctx: &mut Ctx, plan: *mut pg_sys::Plan, l: *mut pg_sys::List, kind: Kind, depth: u32) {
+unsafe fn quals(
+    ctx: &mut Ctx,
+    plan: *mut pg_sys::Plan,
+    l: *mut pg_sys::List,
+    kind: Kind,
+    depth: u32,
+) {
     // SAFETY: per the caller.
     unsafe {
         for c in list_ptrs::<pg_sys::Node>(l) {
@@ -256,7 +294,13 @@ unsafe fn is_exec_param(n: *mut pg_sys::Node) -> bool {
 
 /// # Safety
 /// Valid plan node and expression.
-unsafe fn clause(ctx: &mut Ctx, plan: *mut pg_sys::Plan, n: *mut pg_sys::Node, kind: Kind, depth: u32) {
+unsafe fn clause(
+    ctx: &mut Ctx,
+    plan: *mut pg_sys::Plan,
+    n: *mut pg_sys::Node,
+    kind: Kind,
+    depth: u32,
+) {
     if n.is_null() || depth > MAX_DEPTH {
         return;
     }
@@ -267,7 +311,10 @@ unsafe fn clause(ctx: &mut Ctx, plan: *mut pg_sys::Plan, n: *mut pg_sys::Node, k
                 let e = n.cast::<pg_sys::OpExpr>();
                 let op = op_class((*e).opno);
                 let args = list_ptrs::<pg_sys::Node>((*e).args);
-                let vars = args.iter().filter(|&&a| tag(strip(a)) == Some(NodeTag::T_Var)).count();
+                let vars = args
+                    .iter()
+                    .filter(|&&a| tag(strip(a)) == Some(NodeTag::T_Var))
+                    .count();
                 let joined = vars == 2 || args.iter().any(|&a| is_exec_param(a));
                 let kind = if joined && kind == Kind::Filter {
                     Kind::Join
@@ -343,17 +390,25 @@ unsafe fn operand(
                     push(ctx, r, a, op, kind);
                 }
             }
-            Some(NodeTag::T_SubPlan | NodeTag::T_AlternativeSubPlan | NodeTag::T_OpExpr | NodeTag::T_BoolExpr) => {
-                clause(ctx, plan, n, kind, depth + 1)
-            }
+            Some(
+                NodeTag::T_SubPlan
+                | NodeTag::T_AlternativeSubPlan
+                | NodeTag::T_OpExpr
+                | NodeTag::T_BoolExpr,
+            ) => clause(ctx, plan, n, kind, depth + 1),
             Some(NodeTag::T_FuncExpr) => {
                 for a in list_ptrs::<pg_sys::Node>((*n.cast::<pg_sys::FuncExpr>()).args) {
                     operand(ctx, plan, a, Op::Other, kind, depth + 1);
                 }
             }
-            Some(NodeTag::T_CoerceViaIO) => {
-                operand(ctx, plan, (*n.cast::<pg_sys::CoerceViaIO>()).arg.cast(), Op::Other, kind, depth + 1)
-            }
+            Some(NodeTag::T_CoerceViaIO) => operand(
+                ctx,
+                plan,
+                (*n.cast::<pg_sys::CoerceViaIO>()).arg.cast(),
+                Op::Other,
+                kind,
+                depth + 1,
+            ),
             _ => {}
         }
     }
@@ -367,10 +422,12 @@ unsafe fn outer_child(plan: *mut pg_sys::Plan) -> *mut pg_sys::Plan {
     // SAFETY: casts follow the node tag.
     unsafe {
         match (*plan).type_ {
-            NodeTag::T_Append => list_ptrs::<pg_sys::Plan>((*plan.cast::<pg_sys::Append>()).appendplans)
-                .first()
-                .copied()
-                .unwrap_or(std::ptr::null_mut()),
+            NodeTag::T_Append => {
+                list_ptrs::<pg_sys::Plan>((*plan.cast::<pg_sys::Append>()).appendplans)
+                    .first()
+                    .copied()
+                    .unwrap_or(std::ptr::null_mut())
+            }
             NodeTag::T_MergeAppend => {
                 list_ptrs::<pg_sys::Plan>((*plan.cast::<pg_sys::MergeAppend>()).mergeplans)
                     .first()

@@ -106,7 +106,11 @@ pub struct PlanNode {
 
 impl PlanNode {
     pub fn name(&self) -> &str {
-        let end = self.name.iter().position(|&b| b == 0).unwrap_or(NODE_NAME_LEN);
+        let end = self
+            .name
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(NODE_NAME_LEN);
         std::str::from_utf8(&self.name[..end]).unwrap_or("?")
     }
 }
@@ -418,12 +422,12 @@ unsafe fn update(e: *mut Entry, s: &Sample<'_>) {
     // flag are only touched with the flag held, through field references
     // that do not overlap it.
     unsafe {
-        let spin = &*(&raw const (*e).spin);
-        let c = &mut *(&raw mut (*e).counters);
-        let n_preds = &mut *(&raw mut (*e).n_preds);
-        let preds = &mut *(&raw mut (*e).preds);
-        let n_plan = &mut *(&raw mut (*e).n_plan);
-        let plan = &mut *(&raw mut (*e).plan);
+        let spin = &(*e).spin;
+        let c = &mut (*e).counters;
+        let n_preds = &mut (*e).n_preds;
+        let preds = &mut (*e).preds;
+        let n_plan = &mut (*e).n_plan;
+        let plan = &mut (*e).plan;
         with_spin(spin, || {
             add_sample(c, s);
             for p in s.preds {
@@ -462,7 +466,9 @@ fn add_sample(c: &mut Counters, s: &Sample<'_>) {
     c.mean_ms += delta / c.calls as f64;
     c.m2 += delta * (x - c.mean_ms);
     c.total_ms += x;
-    c.rows = c.rows.saturating_add(i64::try_from(s.rows).unwrap_or(i64::MAX));
+    c.rows = c
+        .rows
+        .saturating_add(i64::try_from(s.rows).unwrap_or(i64::MAX));
     c.usage += x + 1.0;
 }
 

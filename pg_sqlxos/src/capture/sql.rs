@@ -106,7 +106,9 @@ fn resolve(p: &Pred) -> Option<CapturedPredicate> {
             (!p.is_null()).then(|| std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned())
         };
         let table = cstr(pg_sys::get_rel_name(p.relid))?;
-        let schema = cstr(pg_sys::get_namespace_name(pg_sys::get_rel_namespace(p.relid)))?;
+        let schema = cstr(pg_sys::get_namespace_name(pg_sys::get_rel_namespace(
+            p.relid,
+        )))?;
         let column = cstr(pg_sys::get_attname(p.relid, p.attnum, true))?;
         Some(CapturedPredicate {
             relid: p.relid,
@@ -172,7 +174,8 @@ fn sees_all() -> bool {
     // SAFETY: role membership lookups for the current user, in a transaction.
     unsafe {
         let me = pg_sys::GetUserId();
-        pg_sys::superuser() || pg_sys::has_privs_of_role(me, pg_sys::Oid::from(pg_sys::ROLE_PG_READ_ALL_STATS))
+        pg_sys::superuser()
+            || pg_sys::has_privs_of_role(me, pg_sys::Oid::from(pg_sys::ROLE_PG_READ_ALL_STATS))
     }
 }
 
@@ -190,6 +193,8 @@ pub fn snapshot(dbid: pg_sys::Oid) -> Vec<CapturedQuery> {
 }
 
 /// The rows of `sqlxos.workload`: the current database's captured statements.
+// pgrx needs the row tuple spelled out in the signature.
+#[allow(clippy::type_complexity)]
 #[pg_extern(volatile, parallel_restricted)]
 fn workload_entries() -> TableIterator<
     'static,
@@ -233,7 +238,10 @@ fn workload_entries() -> TableIterator<
                 q.rows,
                 q.cancelled,
                 q.failed,
-                q.predicates.iter().map(CapturedPredicate::to_text).collect(),
+                q.predicates
+                    .iter()
+                    .map(CapturedPredicate::to_text)
+                    .collect(),
                 q.plan_summary,
             )
         })

@@ -27,6 +27,9 @@ pub struct Tracked {
     pub preds: Vec<Pred>,
     /// When the current ExecutorRun/ExecutorFinish call began.
     pub run_started: Option<Instant>,
+    /// Rows of the ExecutorRun calls ended so far (a cursor runs once per
+    /// FETCH, and PostgreSQL 15 counts `es_processed` per run).
+    pub rows: u64,
 }
 
 thread_local! {
@@ -110,7 +113,10 @@ pub unsafe extern "C-unwind" fn invalidate(_arg: pg_sys::Datum, _cache: i32, _ha
 /// (A commit can leave a cursor of a procedure's loop running, so only
 /// aborts clear.)
 #[pgrx::pg_guard]
-pub unsafe extern "C-unwind" fn at_xact_end(event: pg_sys::XactEvent::Type, _arg: *mut std::ffi::c_void) {
+pub unsafe extern "C-unwind" fn at_xact_end(
+    event: pg_sys::XactEvent::Type,
+    _arg: *mut std::ffi::c_void,
+) {
     if event == pg_sys::XactEvent::XACT_EVENT_ABORT {
         TRACKED.with(|t| t.borrow_mut().clear());
         NESTING.with(|n| n.set(0));
@@ -131,7 +137,12 @@ pub fn track(t: Tracked) {
 
 /// Runs `f` on the tracked statement at `query_desc`, if any.
 pub fn with_tracked<R>(query_desc: usize, f: impl FnOnce(&mut Tracked) -> R) -> Option<R> {
-    TRACKED.with(|v| v.borrow_mut().iter_mut().find(|x| x.query_desc == query_desc).map(f))
+    TRACKED.with(|v| {
+        v.borrow_mut()
+            .iter_mut()
+            .find(|x| x.query_desc == query_desc)
+            .map(f)
+    })
 }
 
 /// Stops tracking the statement at `query_desc`, returning it.
