@@ -10,6 +10,7 @@
 //! `CREATE EXTENSION` and preloaded with `shared_preload_libraries = 'sqlxos'`
 //! (which the hooks of the workload capture will need).
 
+pub mod capture;
 mod dispatch;
 mod generalize;
 mod generate;
@@ -21,11 +22,12 @@ mod meta;
 ::pgrx::pg_module_magic!(name, version);
 
 /// Runs once per process when the library is loaded, preloaded or not.
-/// GUCs are registered here; the workload-capture hooks will be installed
-/// here too, only when `pg_sys::process_shared_preload_libraries_in_progress`.
+/// GUCs are registered here; the workload-capture hooks are installed only
+/// when preloaded (`pg_sys::process_shared_preload_libraries_in_progress`).
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     gucs::init();
+    capture::init();
 }
 
 #[cfg(any(test, feature = "pg_test"))]
@@ -36,9 +38,15 @@ mod tests;
 pub mod pg_test {
     pub fn setup(_options: Vec<&str>) {}
 
-    /// The test cluster runs with sqlxos preloaded, as production would.
+    /// The test cluster runs with sqlxos preloaded, as production would,
+    /// between pg_stat_statements and hypopg so that its hooks chain both
+    /// ways, with a small workload to test eviction.
     #[must_use]
     pub fn postgresql_conf_options() -> Vec<&'static str> {
-        vec!["shared_preload_libraries = 'sqlxos'"]
+        vec![
+            "shared_preload_libraries = 'pg_stat_statements,sqlxos,hypopg'",
+            "pg_stat_statements.track = 'all'",
+            "sqlxos.max_queries = 500",
+        ]
     }
 }

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Hook overhead of the workload capture: pgbench select-only (pgbench -S),
+# scale 10, 2 clients, on one throwaway PostgreSQL 15 cluster restarted per
+# run with a different shared_preload_libraries; configurations interleaved
+# round by round so that drift of the machine hits all alike. Prints the
+# median TPS per configuration and the overhead versus no preload.
+#
+#   sudo bench/hooks/run.sh                 # 5 rounds x 20 s (about 8 minutes)
+#   ROUNDS=3 SECONDS_PER_RUN=10 sudo bench/hooks/run.sh
+#   NO_BUILD=1 ...                          # use the installed sqlxos.so
+#
+# Goal (issue 10): sqlxos costs no more TPS than pg_stat_statements, at most 3%.
+set -euo pipefail
+. "$(dirname "$0")/../../scripts/lib.sh"
+
+ROUNDS=${ROUNDS:-5}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
+SCALE=${SCALE:-10}
+CLIENTS=${CLIENTS:-2}
+CONFIGS=("none:" "pg_stat_statements:pg_stat_statements" "sqlxos:sqlxos" "sqlxos+pgss:pg_stat_statements,sqlxos")
+
+ensure_deps
+if [ -z "${NO_BUILD:-}" ]; then
+  # The install writes into the system PostgreSQL directories, shared with
+  # the pgrx tests of other worktrees: hold their lock.
+  flock /tmp/sqlxos-pg-install.lock bash -c ". '$ROOT/scripts/lib.sh'; build_pg"
+fi
+
+start_pg PG
+trap 'stop_pg "$PG_DIR"' EXIT
+psql_() { runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$PG_DIR" -p "$PG_PORT" -d postgres -v ON_ERROR_STOP=1 "$@"; }
+
+restart_with() {
+  local libs=$1
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 -m fast \
+    -o "-c listen_addresses='' -k $PG_DIR -p $PG_PORT -c fsync=off -c shared_preload_libraries='$libs'" \
+    restart >/dev/null
+}
+
+say "pgbench -i -s $SCALE"
+runuser -u postgres -- "$PG_BIN/pgbench" -q -i -s "$SCALE" -h "$PG_DIR" -p "$PG_PORT" postgres >/dev/null 2>&1
+# sqlxos captures only where the extension is installed.
+restart_with sqlxos
+psql_ -c "CREATE EXTENSION sqlxos" -c "CREATE EXTENSION pg_stat_statements"
+
+RESULTS=$(mktemp)
+for round in $(seq 1 "$ROUNDS"); do
+  for cfg in "${CONFIGS[@]}"; do
+    name=${cfg%%:*} libs=${cfg#*:}
+    restart_with "$libs"
+    # warm the buffer cache and the backend code paths
+    runuser -u postgres -- "$PG_BIN/pgbench" -S -c "$CLIENTS" -j "$CLIENTS" -T 2 -h "$PG_DIR" -p "$PG_PORT" postgres >/dev/null 2>&1
+    tps=$(runuser -u postgres -- "$PG_BIN/pgbench" -S -c "$CLIENTS" -j "$CLIENTS" -T "$SECONDS_PER_RUN" \
+            -h "$PG_DIR" -p "$PG_PORT" postgres 2>/dev/null | awk '/^tps = / {print $3; exit}')
+    say "round $round  $name  $tps tps"
+    echo "$name $tps" >>"$RESULTS"
+  done
+done
+if psql_ -t -A -c "SELECT count(*) > 0 FROM sqlxos.workload" | grep -q t; then
+  say "sqlxos.workload holds the pgbench statements (capture was active)"
+else
+  die "sqlxos.workload is empty: capture was not active"
+fi
+
+"$PYTHON" - "$RESULTS" "$ROUNDS" "$SECONDS_PER_RUN" "$CLIENTS" "$SCALE" <<'PY'
+import statistics, sys
+path, rounds, secs, clients, scale = sys.argv[1:]
+runs = {}
+for line in open(path):
+    name, tps = line.split()
+    runs.setdefault(name, []).append(float(tps))
+base = statistics.median(runs["none"])
+print(f"\npgbench -S, scale {scale}, {clients} clients, {rounds} rounds x {secs} s, interleaved; median TPS")
+print(f"{'configuration':<22}{'median TPS':>12}{'overhead':>10}   runs")
+for name, v in runs.items():
+    m = statistics.median(v)
+    print(f"{name:<22}{m:>12.0f}{(base - m) / base * 100:>9.1f}%   " + " ".join(f"{x:.0f}" for x in v))
+PY
+rm -f "$RESULTS"

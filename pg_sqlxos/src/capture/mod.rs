@@ -1,0 +1,237 @@
+//! Workload capture: the planner and executor hooks record every executed
+//! statement (per database, user and query id) into shared memory, with
+//! its normalized text, timings, rows, predicate columns and a plan
+//! summary. Read it with the view `sqlxos.workload` or, from Rust (the
+//! advisor), with [`snapshot`].
+//!
+//! ```sql
+//! -- postgresql.conf: shared_preload_libraries = 'sqlxos'
+//! SELECT query, calls, mean_ms, predicates FROM sqlxos.workload ORDER BY total_ms DESC;
+//! SELECT sqlxos.reset();
+//! ```
+//!
+//! Hooks, each in its own module named after the PostgreSQL hook; every one
+//! saves the previous hook, always calls it (or the standard function), and
+//! does nothing more when `sqlxos.capture` is off, in parallel workers, or
+//! when the extension is not installed in the current database:
+//! - [`post_parse_analyze`]: the normalized text (constants as `$n`), kept
+//!   in the backend until the statement's first recorded execution;
+//! - [`executor_start`]: the sampling decision, row instrumentation of the
+//!   plan nodes, the statement's total timer, the predicate columns;
+//! - [`executor_run`], [`executor_finish`]: the nesting level, and a
+//!   statement that fails there (cancelled, timed out, any ERROR) is
+//!   recorded with its time so far and a flag before the ERROR goes on;
+//! - [`executor_end`]: records the execution.
+//!
+//! A failure inside the recording (a Rust panic or a PostgreSQL ERROR) is
+//! caught and dropped: the user's statement never sees it.
+
+mod executor_end;
+mod executor_finish;
+mod executor_run;
+mod executor_start;
+mod normalize;
+mod plan;
+mod post_parse_analyze;
+pub(crate) mod shmem;
+mod sql;
+mod state;
+#[cfg(any(test, feature = "pg_test"))]
+mod tests;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use pgrx::pg_sys;
+
+pub use sql::{snapshot, CapturedPredicate, CapturedQuery};
+
+/// Recording failures caught since the backend started (for tests and
+/// debugging; never raised to the user).
+static FAILURES: AtomicU64 = AtomicU64::new(0);
+
+/// Called from `_PG_init`. When preloaded: enables query ids, requests the
+/// shared memory and installs the hooks. Otherwise installs nothing;
+/// `sqlxos.workload` and `sqlxos.reset()` then raise an error saying so.
+pub fn init() {
+    // SAFETY: read in _PG_init, where PostgreSQL sets it.
+    if !unsafe { pg_sys::process_shared_preload_libraries_in_progress } {
+        return;
+    }
+    // SAFETY: _PG_init of a preloaded library runs once, single-threaded, in
+    // the postmaster: the documented place to enable query ids, set hooks and
+    // register callbacks.
+    unsafe {
+        pg_sys::EnableQueryId();
+        shmem::install();
+        post_parse_analyze::install();
+        executor_start::install();
+        executor_run::install();
+        executor_finish::install();
+        executor_end::install();
+        pg_sys::CacheRegisterSyscacheCallback(
+            pg_sys::SysCacheIdentifier::PROCOID as i32,
+            Some(state::invalidate),
+            pg_sys::Datum::from(0),
+        );
+        pg_sys::RegisterXactCallback(Some(state::at_xact_end), std::ptr::null_mut());
+    }
+}
+
+/// Whether statements are being captured here and now: the GUC, the shared
+/// memory, not a parallel worker (the leader records), and the extension
+/// installed in this database. Cheap once the last is cached.
+fn enabled() -> bool {
+    if !crate::gucs::capture() || !shmem::ready() {
+        return false;
+    }
+    // SAFETY: ParallelWorkerNumber is a plain global set at worker start.
+    if unsafe { pg_sys::ParallelWorkerNumber } >= 0 {
+        return false;
+    }
+    guarded(state::installed).unwrap_or(false)
+}
+
+/// Runs capture work, catching a Rust panic or a PostgreSQL ERROR (turned
+/// into a panic at the FFI boundary by pgrx, its error state already
+/// flushed) so that it never reaches the user's statement.
+fn guarded<R>(f: impl FnOnce() -> R) -> Option<R> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => Some(r),
+        Err(_) => {
+            FAILURES.fetch_add(1, Ordering::Relaxed);
+            None
+        }
+    }
+}
+
+/// Recording failures caught in this backend.
+pub fn failures() -> u64 {
+    FAILURES.load(Ordering::Relaxed)
+}
+
+/// Seconds of an `instr_time` (a `timespec` in PostgreSQL 15).
+fn instr_secs(t: &pg_sys::instr_time) -> f64 {
+    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
+}
+
+/// The statement's time in ms measured by its total timer so far: ended
+/// loops plus the open one.
+///
+/// # Safety
+/// `qd` is a valid QueryDesc.
+unsafe fn measured_ms(qd: *mut pg_sys::QueryDesc) -> f64 {
+    // SAFETY: totaltime is NULL or the statement's Instrumentation.
+    unsafe {
+        match (*qd).totaltime.as_ref() {
+            Some(i) => (i.total + instr_secs(&i.counter)) * 1000.0,
+            None => 0.0,
+        }
+    }
+}
+
+/// The text of a statement never seen by parse analysis in this backend
+/// (a plan cached before, or an evicted entry): the statement's source
+/// text as is.
+///
+/// # Safety
+/// `qd` is a valid QueryDesc.
+unsafe fn source_text(qd: *mut pg_sys::QueryDesc) -> String {
+    // SAFETY: sourceText is NULL or a NUL-terminated string; the statement
+    // location and length are byte offsets into it.
+    unsafe {
+        let src = (*qd).sourceText;
+        if src.is_null() {
+            return String::new();
+        }
+        let s = std::ffi::CStr::from_ptr(src).to_string_lossy();
+        let stmt = (*qd).plannedstmt;
+        let (loc, len) = if stmt.is_null() {
+            (0, 0)
+        } else {
+            ((*stmt).stmt_location, (*stmt).stmt_len)
+        };
+        normalize::normalize(&s, loc, len, &[], 0)
+    }
+}
+
+/// Records the execution of the tracked statement `qd`, ended normally or
+/// by an ERROR, and stops tracking it.
+///
+/// # Safety
+/// `qd` is a valid QueryDesc whose executor has not been shut down yet.
+unsafe fn record(qd: *mut pg_sys::QueryDesc, outcome: shmem::Outcome) {
+    let Some(t) = state::untrack(qd as usize) else {
+        return;
+    };
+    guarded(|| {
+        // SAFETY: per the caller: the estate, plan state and timer are live.
+        unsafe {
+            let mut elapsed_ms = measured_ms(qd);
+            if outcome != shmem::Outcome::Finished {
+                // The timer's open loop was not stopped: add this call's time.
+                if let Some(start) = t.run_started {
+                    elapsed_ms += start.elapsed().as_secs_f64() * 1000.0;
+                }
+            }
+            // Rows of ended runs, plus those of the run that failed.
+            let rows = t.rows
+                + if outcome == shmem::Outcome::Finished {
+                    0
+                } else {
+                    (*qd).estate.as_ref().map_or(0, |e| e.es_processed)
+                };
+            let plan = plan::summary((*qd).planstate);
+            let sample = shmem::Sample {
+                key: shmem::Key {
+                    dbid: pg_sys::MyDatabaseId,
+                    userid: t.userid,
+                    queryid: t.queryid,
+                },
+                elapsed_ms,
+                rows,
+                outcome,
+                preds: &t.preds,
+                plan: &plan,
+            };
+            shmem::record(&sample, || {
+                state::take_text(t.queryid).unwrap_or_else(|| source_text(qd))
+            });
+        }
+    });
+}
+
+/// Records a statement whose ExecutorRun or ExecutorFinish raised `e`.
+///
+/// # Safety
+/// As [`record`].
+unsafe fn record_error(qd: *mut pg_sys::QueryDesc, e: &pgrx::pg_sys::panic::CaughtError) {
+    use pgrx::pg_sys::panic::CaughtError;
+    let code = match e {
+        CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => Some(r.sql_error_code()),
+        CaughtError::RustPanic { .. } => None,
+    };
+    let outcome = if code == Some(pgrx::PgSqlErrorCode::ERRCODE_QUERY_CANCELED) {
+        shmem::Outcome::Cancelled
+    } else {
+        shmem::Outcome::Failed
+    };
+    // SAFETY: per the caller.
+    unsafe { record(qd, outcome) };
+}
+
+/// Calls `prev` (a hook saved at install time) or, when none, `standard`,
+/// through pgrx's FFI boundary so that an ERROR in it unwinds our frames.
+macro_rules! chain {
+    ($prev:expr, $standard:path, $($arg:expr),*) => {
+        // SAFETY: the previous hook (or the standard function) is what
+        // PostgreSQL would have called without us, with the same arguments.
+        unsafe {
+            match $prev {
+                Some(prev) => pgrx::pg_sys::submodules::ffi::pg_guard_ffi_boundary(|| prev($($arg),*)),
+                None => $standard($($arg),*),
+            }
+        }
+    };
+}
+use chain;
