@@ -17,7 +17,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 APT_PACKAGES=(
   build-essential pkg-config clang libclang-dev sudo
-  postgresql-15 postgresql-server-dev-15
+  postgresql-15 postgresql-server-dev-15 postgresql-15-hypopg
   mariadb-server mariadb-client libmariadb-dev
   sqlite3 libsqlite3-dev
   python3 python3-psycopg2 python3-mysqldb

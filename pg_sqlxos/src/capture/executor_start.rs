@@ -7,7 +7,7 @@
 
 use pgrx::pg_sys;
 
-use super::{chain, enabled, guarded, plan, state};
+use super::{chain, enabled, guarded, plan, shmem, state};
 
 static mut PREV: pg_sys::ExecutorStart_hook_type = None;
 
@@ -29,7 +29,18 @@ unsafe extern "C-unwind" fn executor_start(qd: *mut pg_sys::QueryDesc, eflags: i
         && eflags & pg_sys::EXEC_FLAG_EXPLAIN_ONLY as i32 == 0
         && enabled()
         && state::sample();
-    if track {
+    let detail = track && {
+        // SAFETY: reading the current database and user ids.
+        let key = unsafe {
+            shmem::Key {
+                dbid: pg_sys::MyDatabaseId,
+                userid: pg_sys::GetUserId(),
+                queryid,
+            }
+        };
+        state::wants_detail(shmem::exists(&key))
+    };
+    if detail {
         // SAFETY: setting the instrumentation options before the executor
         // starts is what auto_explain does; rows only, no per-node timing.
         unsafe { (*qd).instrument_options |= pg_sys::InstrumentOption::INSTRUMENT_ROWS as i32 };
@@ -54,7 +65,11 @@ unsafe extern "C-unwind" fn executor_start(qd: *mut pg_sys::QueryDesc, eflags: i
                 .execute();
                 (*qd).totaltime = instr;
             }
-            let preds = plan::predicates((*qd).plannedstmt);
+            let preds = if detail {
+                plan::predicates((*qd).plannedstmt)
+            } else {
+                Vec::new()
+            };
             state::track(state::Tracked {
                 query_desc: qd as usize,
                 queryid,
@@ -62,6 +77,7 @@ unsafe extern "C-unwind" fn executor_start(qd: *mut pg_sys::QueryDesc, eflags: i
                 preds,
                 run_started: None,
                 rows: 0,
+                detail,
             });
         }
     });

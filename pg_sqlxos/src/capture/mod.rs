@@ -181,7 +181,11 @@ unsafe fn record(qd: *mut pg_sys::QueryDesc, outcome: shmem::Outcome) {
                 } else {
                     (*qd).estate.as_ref().map_or(0, |e| e.es_processed)
                 };
-            let plan = plan::summary((*qd).planstate);
+            let plan = if t.detail {
+                plan::summary((*qd).planstate)
+            } else {
+                Vec::new()
+            };
             let sample = shmem::Sample {
                 key: shmem::Key {
                     dbid: pg_sys::MyDatabaseId,

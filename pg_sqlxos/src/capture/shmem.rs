@@ -590,6 +590,7 @@ pub fn read(mut keep: impl FnMut(&Key) -> bool) -> Vec<EntryCopy> {
 }
 
 /// How many entries eviction has removed since server start.
+#[allow(dead_code)] // read by the eviction tests and the coming advisor
 pub fn evictions() -> u64 {
     if !ready() {
         return 0;

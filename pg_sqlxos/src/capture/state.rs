@@ -30,6 +30,32 @@ pub struct Tracked {
     /// Rows of the ExecutorRun calls ended so far (a cursor runs once per
     /// FETCH, and PostgreSQL 15 counts `es_processed` per run).
     pub rows: u64,
+    /// Whether this run collects the details (per-node row counts, the
+    /// predicate walk, the plan summary); see [`wants_detail`].
+    pub detail: bool,
+}
+
+/// Runs of known statements that collect details: one in this many.
+pub const DETAIL_EVERY: u32 = 32;
+
+thread_local! {
+    static DETAIL_TICK: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether a run collects the details: always for a statement not yet in the
+/// workload, else one run in [`DETAIL_EVERY`]. Predicates accumulate per
+/// entry, so a statement's columns are all found on its first runs; the
+/// per-node instrumentation and the plan walk cost more than the rest of
+/// the capture together, and repeating them on every run bought nothing.
+pub fn wants_detail(known: bool) -> bool {
+    if !known {
+        return true;
+    }
+    DETAIL_TICK.with(|t| {
+        let n = t.get().wrapping_add(1);
+        t.set(n);
+        n % DETAIL_EVERY == 0
+    })
 }
 
 thread_local! {
