@@ -14,6 +14,7 @@ mod dispatch;
 mod generalize;
 mod generate;
 mod gucs;
+pub mod hypo;
 mod mask;
 mod meta;
 
@@ -25,6 +26,7 @@ mod meta;
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     gucs::init();
+    hypo::init();
 }
 
 #[cfg(any(test, feature = "pg_test"))]
