@@ -41,10 +41,18 @@ impl HypoError {
     /// a [`HypoError`] naming `what`.
     pub(crate) fn from_caught(what: &str, e: CaughtError) -> HypoError {
         match e {
-            CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => HypoError::Postgres {
-                code: r.sql_error_code(),
-                message: format!("{what}: {}", r.message()),
-            },
+            CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => {
+                let m = r.message();
+                let prefix = format!("{what}: ");
+                HypoError::Postgres {
+                    code: r.sql_error_code(),
+                    message: if m.starts_with(&prefix) {
+                        m.to_owned()
+                    } else {
+                        format!("{prefix}{m}")
+                    },
+                }
+            }
             CaughtError::RustPanic { ereport, .. } => HypoError::Postgres {
                 code: PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
                 message: format!("{what}: {}", ereport.message()),
