@@ -16,6 +16,7 @@ mod generalize;
 mod generate;
 mod gucs;
 mod health;
+pub mod hypo;
 mod mask;
 mod meta;
 
@@ -23,11 +24,14 @@ mod meta;
 
 /// Runs once per process when the library is loaded, preloaded or not.
 /// GUCs are registered here; the workload-capture hooks are installed only
-/// when preloaded (`pg_sys::process_shared_preload_libraries_in_progress`).
+/// when preloaded (`pg_sys::process_shared_preload_libraries_in_progress`);
+/// the what-if planning hooks in every case (they act only inside
+/// `sqlxos.explain_with_indexes` and the advisor's own planning calls).
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     gucs::init();
     capture::init();
+    hypo::init();
 }
 
 #[cfg(any(test, feature = "pg_test"))]
