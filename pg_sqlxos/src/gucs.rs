@@ -55,6 +55,21 @@ pub fn init() {
         GucContext::Suset,
         GucFlags::default(),
     );
+    // A PGC_POSTMASTER variable can only be defined while the postmaster
+    // loads preload libraries: defining it from a plain LOAD or CREATE
+    // EXTENSION is a FATAL error that ends the session. Without preload it
+    // would mean nothing anyway (no shared memory).
+    // SAFETY: a plain read of a global the postmaster sets while it loads
+    // shared_preload_libraries.
+    if unsafe { pgrx::pg_sys::process_shared_preload_libraries_in_progress } {
+        define_max_queries();
+    }
+    // SAFETY: called from _PG_init after our variables are defined, with a
+    // static NUL-terminated string, as PostgreSQL's contrib modules do.
+    unsafe { pgrx::pg_sys::MarkGUCPrefixReserved(c"sqlxos".as_ptr()) };
+}
+
+fn define_max_queries() {
     GucRegistry::define_int_guc(
         c"sqlxos.max_queries",
         c"Maximum number of statements kept in the sqlxos workload.",
@@ -65,9 +80,6 @@ pub fn init() {
         GucContext::Postmaster,
         GucFlags::default(),
     );
-    // SAFETY: called from _PG_init after our variables are defined, with a
-    // static NUL-terminated string, as PostgreSQL's contrib modules do.
-    unsafe { pgrx::pg_sys::MarkGUCPrefixReserved(c"sqlxos".as_ptr()) };
 }
 
 /// The value of `sqlxos.error_values`.
