@@ -4,11 +4,9 @@
 //! records the statement with its time so far and a cancelled or failed
 //! flag, restores the level and raises the ERROR on.
 
-use std::time::Instant;
-
 use pgrx::pg_sys;
 
-use super::{chain, record_error, state};
+use super::{chain, run_guarded_by_level, state};
 
 static mut PREV: pg_sys::ExecutorRun_hook_type = None;
 
@@ -29,10 +27,7 @@ unsafe extern "C-unwind" fn executor_run(
     count: u64,
     execute_once: bool,
 ) {
-    let tracked =
-        state::with_tracked(qd as usize, |t| t.run_started = Some(Instant::now())).is_some();
-    state::enter();
-    pgrx::PgTryBuilder::new(|| {
+    let call = || {
         chain!(
             PREV,
             pg_sys::standard_ExecutorRun,
@@ -41,18 +36,9 @@ unsafe extern "C-unwind" fn executor_run(
             count,
             execute_once
         )
-    })
-    .catch_others(|e| {
-        state::leave();
-        if tracked {
-            // SAFETY: the statement's executor state is intact until the
-            // transaction (or subtransaction) aborts, after we return.
-            unsafe { record_error(qd, &e) };
-        }
-        e.rethrow()
-    })
-    .execute();
-    state::leave();
+    };
+    // SAFETY: PostgreSQL passes a valid QueryDesc.
+    let tracked = unsafe { run_guarded_by_level(qd, call) };
     if tracked {
         // SAFETY: the run ended normally: the executor state is valid.
         let rows = unsafe { (*qd).estate.as_ref().map_or(0, |e| e.es_processed) };

@@ -239,3 +239,35 @@ macro_rules! chain {
     };
 }
 use chain;
+
+/// The body ExecutorRun and ExecutorFinish share: marks when this call began
+/// (for a tracked statement), raises the nesting level around `call`, and if
+/// `call` raises an ERROR, restores the level, records the statement as
+/// cancelled or failed with its time so far, and raises the ERROR on.
+/// Returns whether the statement is tracked.
+///
+/// # Safety
+/// `qd` is the QueryDesc the executor hook was called with.
+unsafe fn run_guarded_by_level(
+    qd: *mut pg_sys::QueryDesc,
+    call: impl FnOnce() + std::panic::UnwindSafe,
+) -> bool {
+    let tracked = state::with_tracked(qd as usize, |t| {
+        t.run_started = Some(std::time::Instant::now())
+    })
+    .is_some();
+    state::enter();
+    pgrx::PgTryBuilder::new(call)
+        .catch_others(|e| {
+            state::leave();
+            if tracked {
+                // SAFETY: the statement's executor state is intact until the
+                // transaction (or subtransaction) aborts, after we return.
+                unsafe { record_error(qd, &e) };
+            }
+            e.rethrow()
+        })
+        .execute();
+    state::leave();
+    tracked
+}
