@@ -10,6 +10,7 @@
 //! `CREATE EXTENSION` and preloaded with `shared_preload_libraries = 'sqlxos'`
 //! (which the hooks of the workload capture will need).
 
+mod advice;
 pub mod capture;
 mod dispatch;
 mod generalize;

@@ -46,6 +46,11 @@ use pgrx::pg_sys;
 
 pub use sql::{snapshot, CapturedPredicate, CapturedQuery};
 
+/// Whether the capture's shared memory is there (sqlxos was preloaded).
+pub fn ready() -> bool {
+    shmem::ready()
+}
+
 /// Recording failures caught since the backend started (for tests and
 /// debugging; never raised to the user).
 static FAILURES: AtomicU64 = AtomicU64::new(0);
