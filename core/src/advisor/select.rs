@@ -63,6 +63,13 @@ pub fn advise(
         let mut best: Option<(usize, f64, Eval)> = None;
         let mut drop_now: Vec<(usize, String)> = Vec::new();
         for (ci, cand) in pool.iter().enumerate() {
+            if let Some(p) = picked.iter().find(|p| overlaps(p, &cand.index)) {
+                why[ci] = Some(format!(
+                    "{} was proposed already and shares its leading columns",
+                    p.name()
+                ));
+                continue;
+            }
             let bytes = oracle.size(&cand.index)?;
             if used_bytes.saturating_add(bytes) > opts.max_bytes {
                 why[ci] = Some(format!(
@@ -163,6 +170,15 @@ pub fn advise(
         workload_cost_before: before,
         workload_cost_after: weighted(&now),
     })
+}
+
+/// Whether two indexes on the same table have one's key columns as a prefix
+/// of the other's (`(a)` and `(a, b)`, or `(a)` and `(a) INCLUDE (c)`): the
+/// longer one serves the shorter one's queries, so proposing both wastes
+/// space and write time.
+fn overlaps(a: &IndexDef, b: &IndexDef) -> bool {
+    let n = a.columns.len().min(b.columns.len());
+    a.table == b.table && a.predicate == b.predicate && n > 0 && a.columns[..n] == b.columns[..n]
 }
 
 /// What one candidate would do on top of the picked set.
@@ -284,5 +300,25 @@ fn pick(
             .map(|&i| (workload[i].id.clone(), workload[i].text.clone()))
             .collect(),
         reason,
+    }
+}
+
+#[cfg(test)]
+mod overlap_tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_on_one_table_overlap() {
+        let a = IndexDef::new("t", &["a"]);
+        let ab = IndexDef::new("t", &["a", "b"]);
+        let mut a_inc = IndexDef::new("t", &["a"]);
+        a_inc.include = vec!["c".into()];
+        let mut a_part = IndexDef::new("t", &["a"]);
+        a_part.predicate = Some("c > 0".into());
+        assert!(overlaps(&a, &ab) && overlaps(&ab, &a));
+        assert!(overlaps(&a, &a_inc));
+        assert!(!overlaps(&a, &IndexDef::new("t", &["b", "a"])));
+        assert!(!overlaps(&a, &IndexDef::new("u", &["a"])));
+        assert!(!overlaps(&a, &a_part));
     }
 }

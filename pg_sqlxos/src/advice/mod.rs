@@ -157,7 +157,11 @@ fn run(
         )
     });
     let mut cat = pgcat.catalog;
-    let (queries, writes) = workload::build(drafts, &cat);
+    let workload::Built {
+        queries,
+        writes,
+        display,
+    } = workload::build(drafts, &cat);
     for t in &mut cat.tables {
         t.writes = writes.get(&t.name).copied().unwrap_or(0.0);
     }
@@ -227,7 +231,10 @@ fn run(
                     .iter()
                     .filter_map(|(id, _)| id.parse::<i64>().ok())
                     .collect(),
-                p.queries.iter().map(|(_, t)| t.clone()).collect(),
+                p.queries
+                    .iter()
+                    .map(|(id, t)| display.get(id).unwrap_or(t).clone())
+                    .collect(),
                 p.reason.clone(),
             )
         })

@@ -16,6 +16,106 @@ pub fn normalize(
     locations: &[i32],
     highest_param: i32,
 ) -> String {
+    normalize_parts(source, stmt_location, stmt_len, locations, highest_param).0
+}
+
+/// Separates the normalized text from the constants of its sample in the
+/// stored text (SQL text never holds a NUL byte).
+pub const SAMPLE_SEPARATOR: char = '\0';
+
+/// The normalized text followed, when everything fits in `room` bytes, by
+/// the constants this execution had, each after a [`SAMPLE_SEPARATOR`]: the
+/// advisor plans with them ([`restore`]) instead of generic parameters.
+pub fn with_sample(
+    source: &str,
+    stmt_location: i32,
+    stmt_len: i32,
+    locations: &[i32],
+    highest_param: i32,
+    room: usize,
+) -> String {
+    let (mut text, consts) =
+        normalize_parts(source, stmt_location, stmt_len, locations, highest_param);
+    let extra: usize = consts.iter().map(|c| c.len() + 1).sum();
+    if !consts.is_empty() && text.len() + extra <= room {
+        for c in consts {
+            text.push(SAMPLE_SEPARATOR);
+            text.push_str(&c);
+        }
+    }
+    text
+}
+
+/// Splits a stored text into the normalized text and the sample's
+/// constants (empty when none were kept).
+pub fn split_sample(stored: &str) -> (&str, Vec<&str>) {
+    let mut parts = stored.split(SAMPLE_SEPARATOR);
+    let text = parts.next().unwrap_or("");
+    (text, parts.collect())
+}
+
+/// The normalized `text` with its last `constants.len()` parameters (the
+/// ones normalization introduced, numbered after the statement's own)
+/// replaced by the sample's constants: a statement the planner can price
+/// with real values. Parameters inside quoted strings and identifiers are
+/// left alone.
+pub fn restore(text: &str, constants: &[&str]) -> String {
+    if constants.is_empty() {
+        return text.to_owned();
+    }
+    let b = text.as_bytes();
+    // Parameters outside quotes: (start, end, number).
+    let mut params: Vec<(usize, usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'$' if i == 0 || !is_ident(b[i - 1]) => {
+                let mut j = i + 1;
+                while j < b.len() && b[j].is_ascii_digit() {
+                    j += 1;
+                }
+                if j > i + 1 && (j == b.len() || !is_ident(b[j])) {
+                    if let Ok(n) = text[i + 1..j].parse::<usize>() {
+                        params.push((i, j, n));
+                    }
+                }
+                i = j.max(i + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    let highest = params.iter().map(|p| p.2).max().unwrap_or(0);
+    let Some(first) = highest.checked_sub(constants.len()) else {
+        return text.to_owned();
+    };
+    let mut out = String::with_capacity(text.len() + 16 * constants.len());
+    let mut pos = 0;
+    for (start, end, n) in params {
+        if n > first {
+            out.push_str(&text[pos..start]);
+            out.push_str(constants[n - first - 1]);
+            pos = end;
+        }
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// The normalized text and the constants it replaced, in order.
+fn normalize_parts(
+    source: &str,
+    stmt_location: i32,
+    stmt_len: i32,
+    locations: &[i32],
+    highest_param: i32,
+) -> (String, Vec<String>) {
     let bytes = source.as_bytes();
     let start = usize::try_from(stmt_location).unwrap_or(0).min(bytes.len());
     let end = if stmt_len > 0 {
@@ -32,6 +132,7 @@ pub fn normalize(
     locs.dedup();
 
     let mut out = String::with_capacity(end - start);
+    let mut consts: Vec<String> = Vec::new();
     let mut pos = start;
     let mut n = highest_param;
     for loc in locs {
@@ -44,6 +145,7 @@ pub fn normalize(
             continue;
         }
         push_str_lossy(&mut out, &bytes[pos..loc]);
+        consts.push(String::from_utf8_lossy(&bytes[loc..loc + len]).into_owned());
         n += 1;
         out.push('$');
         out.push_str(&n.to_string());
@@ -51,11 +153,12 @@ pub fn normalize(
     }
     push_str_lossy(&mut out, &bytes[pos..end]);
     let trimmed = out.trim();
-    if trimmed.len() == out.len() {
+    let text = if trimmed.len() == out.len() {
         out
     } else {
         trimmed.to_owned()
-    }
+    };
+    (text, consts)
 }
 
 fn push_str_lossy(out: &mut String, b: &[u8]) {
@@ -175,4 +278,39 @@ fn number_len(q: &[u8], loc: usize) -> usize {
         }
     }
     i - loc
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::*;
+
+    fn locs(src: &str, lits: &[&str]) -> Vec<i32> {
+        lits.iter().map(|l| src.find(l).unwrap() as i32).collect()
+    }
+
+    #[test]
+    fn sample_constants_round_trip() {
+        let src =
+            "SELECT * FROM t WHERE d < date '1995-03-15' AND k = $1 AND x = -42 AND s = 'it''s'";
+        let l = locs(src, &["'1995", "-42", "'it"]);
+        let stored = with_sample(src, 0, 0, &l, 1, 2048);
+        let (text, consts) = split_sample(&stored);
+        assert_eq!(
+            text,
+            "SELECT * FROM t WHERE d < date $2 AND k = $1 AND x = $3 AND s = $4"
+        );
+        assert_eq!(consts, vec!["'1995-03-15'", "-42", "'it''s'"]);
+        assert_eq!(
+            restore(text, &consts),
+            "SELECT * FROM t WHERE d < date '1995-03-15' AND k = $1 AND x = -42 AND s = 'it''s'"
+        );
+        // No room: the normalized text alone.
+        let stored = with_sample(src, 0, 0, &l, 1, 70);
+        assert_eq!(split_sample(&stored).1, Vec::<&str>::new());
+        // Nothing to restore, or a count that does not match: unchanged.
+        assert_eq!(restore("SELECT $1", &[]), "SELECT $1");
+        assert_eq!(restore("SELECT 1", &["2"]), "SELECT 1");
+        assert_eq!(restore("SELECT '$1', $1", &["7"]), "SELECT '$1', 7");
+        assert_eq!(restore("SELECT a$1, $1", &["7"]), "SELECT a$1, 7");
+    }
 }

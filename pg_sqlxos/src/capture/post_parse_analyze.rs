@@ -60,12 +60,13 @@ unsafe extern "C-unwind" fn post_parse_analyze(
                     .collect()
             };
             let src = std::ffi::CStr::from_ptr((*pstate).p_sourcetext).to_string_lossy();
-            let text = normalize::normalize(
+            let text = normalize::with_sample(
                 &src,
                 q.stmt_location,
                 q.stmt_len,
                 &locs,
                 j.highest_extern_param_id,
+                shmem::TEXT_LEN,
             );
             state::remember_text(q.queryId, text);
         }

@@ -48,6 +48,9 @@ pub struct CapturedQuery {
     pub queryid: i64,
     /// Normalized text (constants as `$n`).
     pub query: String,
+    /// The text with the constants of its first execution, when they were
+    /// kept (they fit in the entry): what the advisor plans.
+    pub sample: Option<String>,
     pub calls: i64,
     pub total_ms: f64,
     pub min_ms: f64,
@@ -150,13 +153,17 @@ fn json_num(x: f64) -> String {
 
 fn to_captured(e: EntryCopy) -> CapturedQuery {
     let c = e.counters;
+    let (query, constants) = super::normalize::split_sample(&e.text);
+    let sample = (!constants.is_empty()).then(|| super::normalize::restore(query, &constants));
+    let query = query.to_owned();
     CapturedQuery {
         dbid: e.key.dbid,
         userid: e.key.userid,
         queryid: e.key.queryid as i64,
         predicates: e.preds.iter().filter_map(resolve).collect(),
         plan_summary: plan_json(&e),
-        query: e.text,
+        query,
+        sample,
         calls: c.calls,
         total_ms: c.total_ms,
         min_ms: c.min_ms,
