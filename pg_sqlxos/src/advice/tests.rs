@@ -238,6 +238,43 @@ mod tests {
         );
     }
 
+    /// A normalized text PostgreSQL cannot plan (`extract($1 FROM d)`) is
+    /// planned with the constants of its first execution.
+    #[pg_test]
+    fn workload_statements_are_planned_with_their_constants() {
+        Spi::run("SELECT pg_advisory_xact_lock(7010); SELECT sqlxos.reset()").unwrap();
+        setup();
+        Spi::run(
+            "SELECT extract(year FROM d), count(*) FROM adv_o
+              WHERE cust = 42 AND d > date '2020-01-01' GROUP BY 1",
+        )
+        .unwrap();
+        let text = Spi::get_one::<String>(
+            "SELECT query FROM sqlxos.workload WHERE query LIKE '%extract%adv_o%'",
+        )
+        .unwrap()
+        .unwrap();
+        assert!(text.contains("extract($1 FROM d)"), "{text}");
+        assert!(
+            !text.contains("2020"),
+            "the view shows no constants: {text}"
+        );
+        let w = rows("SELECT * FROM sqlxos.suggest_indexes()");
+        assert!(
+            w.iter().any(|r| r.0 == "adv_o" && r.1.starts_with("cust")),
+            "{w:?}"
+        );
+        let shown = Spi::get_one::<String>(
+            "SELECT array_to_string(queries, ' ') FROM sqlxos.suggest_indexes() WHERE table_name = 'adv_o'",
+        )
+        .unwrap()
+        .unwrap();
+        assert!(
+            shown.contains("extract($1 FROM d)") && !shown.contains("2020"),
+            "{shown}"
+        );
+    }
+
     #[pg_test]
     fn bad_arguments_are_named_and_change_nothing() {
         setup();
