@@ -99,8 +99,8 @@ fn input_rows(samples: bool) -> String {
                 "SUM_NO_GOOD_INDEX_USED",
             ],
             &format!(
-                " FROM performance_schema.events_statements_summary_by_digest WHERE {} AND DIGEST_TEXT IS NOT NULL",
-                same("SCHEMA_NAME")
+                " FROM performance_schema.events_statements_summary_by_digest dg WHERE {} AND DIGEST_TEXT IS NOT NULL",
+                same("dg.SCHEMA_NAME")
             ),
         ),
         input_row(
@@ -126,6 +126,10 @@ fn input_rows(samples: bool) -> String {
     rows.join("\n        UNION ALL ")
 }
 
+// Inside the procedures an unqualified SCHEMA_NAME column would be the
+// parameter `schema_name` (MariaDB resolves a name to a routine variable
+// first), so that column is always qualified.
+
 /// The argument checks both procedures start with: `schema_name` non-NULL,
 /// non-empty, at most 64 characters, an existing schema. Sets `v_schema`.
 fn check_schema(proc: &str) -> String {
@@ -141,8 +145,8 @@ fn check_schema(proc: &str) -> String {
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
     END IF;
     SET v_schema = schema_name;
-    IF NOT EXISTS (SELECT 1 FROM information_schema.SCHEMATA
-                    WHERE SCHEMA_NAME = v_schema AND BINARY SCHEMA_NAME = BINARY v_schema) THEN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.SCHEMATA sch
+                    WHERE sch.SCHEMA_NAME = v_schema AND BINARY sch.SCHEMA_NAME = BINARY v_schema) THEN
         SET v_msg = CONCAT('sqlxos.{proc}: argument schema_name: no schema named ', QUOTE(v_schema), ' exists (or you may not see it)');
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
     END IF;
@@ -220,10 +224,6 @@ fn suggest_indexes() -> String {
         SET v_msg = JSON_VALUE(v_out, '$.error');
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
     END IF;
-    IF JSON_VALUE(v_out, '$.queries') = 0 THEN
-        SET v_msg = CONCAT('sqlxos.suggest_indexes: performance_schema holds no SELECT, UPDATE or DELETE on tables of ', QUOTE(v_schema), ' run with it as the default database; run the workload first');
-        SIGNAL SQLSTATE '01000' SET MESSAGE_TEXT = v_msg;
-    END IF;
     SELECT j.table_name, j.columns, j.index_ddl, j.estimated_bytes, j.cost_before, j.cost_after,
            j.improvement_pct, j.queries, j.reason
       FROM JSON_TABLE(v_out, '$.advice[*]' COLUMNS (
@@ -238,6 +238,11 @@ fn suggest_indexes() -> String {
                queries LONGTEXT CHARACTER SET utf8mb4 PATH '$.queries',
                reason TEXT CHARACTER SET utf8mb4 PATH '$.reason')) AS j
      ORDER BY j.ord;
+    -- Last: a statement after SIGNAL would clear the warning.
+    IF JSON_VALUE(v_out, '$.queries') = 0 THEN
+        SET v_msg = CONCAT('sqlxos.suggest_indexes: performance_schema holds no SELECT, UPDATE or DELETE on tables of ', QUOTE(v_schema), ' run with it as the default database; run the workload first');
+        SIGNAL SQLSTATE '01000' SET MESSAGE_TEXT = v_msg;
+    END IF;
 END;;"#,
         input_rows(false),
         input_rows(true)
@@ -345,12 +350,15 @@ fn index_health() -> String {
     END;
     IF NOT @@GLOBAL.performance_schema THEN
         SET v_since = NULL;
-        SIGNAL SQLSTATE '01000' SET MESSAGE_TEXT = 'sqlxos.index_health: performance_schema is OFF, so unused indexes cannot be found (duplicates and redundant prefixes are listed); {PS_HOW}';
     END IF;
     IF v_sizes THEN
         {}
     ELSE
         {}
+    END IF;
+    -- Last: a statement after SIGNAL would clear the warning.
+    IF NOT @@GLOBAL.performance_schema THEN
+        SIGNAL SQLSTATE '01000' SET MESSAGE_TEXT = 'sqlxos.index_health: performance_schema is OFF, so unused indexes cannot be found (duplicates and redundant prefixes are listed); {PS_HOW}';
     END IF;
 END;;"#,
         health_select(true),

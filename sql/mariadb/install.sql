@@ -219,8 +219,8 @@ BEGIN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
     END IF;
     SET v_schema = schema_name;
-    IF NOT EXISTS (SELECT 1 FROM information_schema.SCHEMATA
-                    WHERE SCHEMA_NAME = v_schema AND BINARY SCHEMA_NAME = BINARY v_schema) THEN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.SCHEMATA sch
+                    WHERE sch.SCHEMA_NAME = v_schema AND BINARY sch.SCHEMA_NAME = BINARY v_schema) THEN
         SET v_msg = CONCAT('sqlxos.suggest_indexes: argument schema_name: no schema named ', QUOTE(v_schema), ' exists (or you may not see it)');
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
     END IF;
@@ -235,7 +235,7 @@ BEGIN
         UNION ALL SELECT 'table', CONVERT(TABLE_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(ENGINE USING utf8mb4) COLLATE utf8mb4_bin, NULL, NULL, (TABLE_ROWS) + 0e0, (DATA_LENGTH) + 0e0, (INDEX_LENGTH) + 0e0, NULL, NULL, NULL, NULL FROM information_schema.TABLES WHERE TABLE_SCHEMA = v_schema AND BINARY TABLE_SCHEMA = BINARY v_schema AND TABLE_TYPE = 'BASE TABLE'
         UNION ALL SELECT 'column', CONVERT(TABLE_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(COLUMN_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(DATA_TYPE USING utf8mb4) COLLATE utf8mb4_bin, NULL, (ORDINAL_POSITION) + 0e0, (CHARACTER_OCTET_LENGTH) + 0e0, NULL, NULL, NULL, NULL, NULL FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = v_schema AND BINARY TABLE_SCHEMA = BINARY v_schema
         UNION ALL SELECT 'index', CONVERT(TABLE_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(INDEX_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(COLUMN_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(INDEX_TYPE USING utf8mb4) COLLATE utf8mb4_bin, (SEQ_IN_INDEX) + 0e0, (NON_UNIQUE) + 0e0, (CARDINALITY) + 0e0, (SUB_PART) + 0e0, NULL, NULL, NULL FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = v_schema AND BINARY TABLE_SCHEMA = BINARY v_schema
-        UNION ALL SELECT 'query', CONVERT(DIGEST USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(DIGEST_TEXT USING utf8mb4) COLLATE utf8mb4_bin, NULL, NULL, (COUNT_STAR) + 0e0, (SUM_TIMER_WAIT) + 0e0, (SUM_ROWS_EXAMINED) + 0e0, (SUM_ROWS_SENT) + 0e0, (SUM_ROWS_AFFECTED) + 0e0, (SUM_NO_INDEX_USED) + 0e0, (SUM_NO_GOOD_INDEX_USED) + 0e0 FROM performance_schema.events_statements_summary_by_digest WHERE SCHEMA_NAME = v_schema AND BINARY SCHEMA_NAME = BINARY v_schema AND DIGEST_TEXT IS NOT NULL
+        UNION ALL SELECT 'query', CONVERT(DIGEST USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(DIGEST_TEXT USING utf8mb4) COLLATE utf8mb4_bin, NULL, NULL, (COUNT_STAR) + 0e0, (SUM_TIMER_WAIT) + 0e0, (SUM_ROWS_EXAMINED) + 0e0, (SUM_ROWS_SENT) + 0e0, (SUM_ROWS_AFFECTED) + 0e0, (SUM_NO_INDEX_USED) + 0e0, (SUM_NO_GOOD_INDEX_USED) + 0e0 FROM performance_schema.events_statements_summary_by_digest dg WHERE dg.SCHEMA_NAME = v_schema AND BINARY dg.SCHEMA_NAME = BINARY v_schema AND DIGEST_TEXT IS NOT NULL
         UNION ALL SELECT 'io', CONVERT(OBJECT_NAME USING utf8mb4) COLLATE utf8mb4_bin, NULL, NULL, NULL, (COUNT_INSERT + COUNT_UPDATE + COUNT_DELETE) + 0e0, (COUNT_FETCH) + 0e0, NULL, NULL, NULL, NULL, NULL FROM performance_schema.table_io_waits_summary_by_table WHERE OBJECT_SCHEMA = v_schema AND BINARY OBJECT_SCHEMA = BINARY v_schema AND OBJECT_TYPE = 'TABLE'
     ) AS x) USING utf8mb4);
     IF JSON_VALUE(v_need, '$.error') IS NOT NULL THEN
@@ -269,7 +269,7 @@ BEGIN
         UNION ALL SELECT 'table', CONVERT(TABLE_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(ENGINE USING utf8mb4) COLLATE utf8mb4_bin, NULL, NULL, (TABLE_ROWS) + 0e0, (DATA_LENGTH) + 0e0, (INDEX_LENGTH) + 0e0, NULL, NULL, NULL, NULL FROM information_schema.TABLES WHERE TABLE_SCHEMA = v_schema AND BINARY TABLE_SCHEMA = BINARY v_schema AND TABLE_TYPE = 'BASE TABLE'
         UNION ALL SELECT 'column', CONVERT(TABLE_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(COLUMN_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(DATA_TYPE USING utf8mb4) COLLATE utf8mb4_bin, NULL, (ORDINAL_POSITION) + 0e0, (CHARACTER_OCTET_LENGTH) + 0e0, NULL, NULL, NULL, NULL, NULL FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = v_schema AND BINARY TABLE_SCHEMA = BINARY v_schema
         UNION ALL SELECT 'index', CONVERT(TABLE_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(INDEX_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(COLUMN_NAME USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(INDEX_TYPE USING utf8mb4) COLLATE utf8mb4_bin, (SEQ_IN_INDEX) + 0e0, (NON_UNIQUE) + 0e0, (CARDINALITY) + 0e0, (SUB_PART) + 0e0, NULL, NULL, NULL FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = v_schema AND BINARY TABLE_SCHEMA = BINARY v_schema
-        UNION ALL SELECT 'query', CONVERT(DIGEST USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(DIGEST_TEXT USING utf8mb4) COLLATE utf8mb4_bin, NULL, NULL, (COUNT_STAR) + 0e0, (SUM_TIMER_WAIT) + 0e0, (SUM_ROWS_EXAMINED) + 0e0, (SUM_ROWS_SENT) + 0e0, (SUM_ROWS_AFFECTED) + 0e0, (SUM_NO_INDEX_USED) + 0e0, (SUM_NO_GOOD_INDEX_USED) + 0e0 FROM performance_schema.events_statements_summary_by_digest WHERE SCHEMA_NAME = v_schema AND BINARY SCHEMA_NAME = BINARY v_schema AND DIGEST_TEXT IS NOT NULL
+        UNION ALL SELECT 'query', CONVERT(DIGEST USING utf8mb4) COLLATE utf8mb4_bin, CONVERT(DIGEST_TEXT USING utf8mb4) COLLATE utf8mb4_bin, NULL, NULL, (COUNT_STAR) + 0e0, (SUM_TIMER_WAIT) + 0e0, (SUM_ROWS_EXAMINED) + 0e0, (SUM_ROWS_SENT) + 0e0, (SUM_ROWS_AFFECTED) + 0e0, (SUM_NO_INDEX_USED) + 0e0, (SUM_NO_GOOD_INDEX_USED) + 0e0 FROM performance_schema.events_statements_summary_by_digest dg WHERE dg.SCHEMA_NAME = v_schema AND BINARY dg.SCHEMA_NAME = BINARY v_schema AND DIGEST_TEXT IS NOT NULL
         UNION ALL SELECT 'io', CONVERT(OBJECT_NAME USING utf8mb4) COLLATE utf8mb4_bin, NULL, NULL, NULL, (COUNT_INSERT + COUNT_UPDATE + COUNT_DELETE) + 0e0, (COUNT_FETCH) + 0e0, NULL, NULL, NULL, NULL, NULL FROM performance_schema.table_io_waits_summary_by_table WHERE OBJECT_SCHEMA = v_schema AND BINARY OBJECT_SCHEMA = BINARY v_schema AND OBJECT_TYPE = 'TABLE'
         UNION ALL SELECT 'sample', j.t, j.c, NULL, NULL, j.n, j.d, j.z, j.l, NULL, NULL, NULL FROM JSON_TABLE(v_samples, '$[*]' COLUMNS (t VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$.t', c VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$.c', n DOUBLE PATH '$.n', d DOUBLE PATH '$.d', z DOUBLE PATH '$.z', l DOUBLE PATH '$.l')) AS j
     ) AS x) USING utf8mb4);
@@ -277,10 +277,6 @@ BEGIN
     IF JSON_VALUE(v_out, '$.error') IS NOT NULL THEN
         SET v_msg = JSON_VALUE(v_out, '$.error');
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
-    END IF;
-    IF JSON_VALUE(v_out, '$.queries') = 0 THEN
-        SET v_msg = CONCAT('sqlxos.suggest_indexes: performance_schema holds no SELECT, UPDATE or DELETE on tables of ', QUOTE(v_schema), ' run with it as the default database; run the workload first');
-        SIGNAL SQLSTATE '01000' SET MESSAGE_TEXT = v_msg;
     END IF;
     SELECT j.table_name, j.columns, j.index_ddl, j.estimated_bytes, j.cost_before, j.cost_after,
            j.improvement_pct, j.queries, j.reason
@@ -296,6 +292,11 @@ BEGIN
                queries LONGTEXT CHARACTER SET utf8mb4 PATH '$.queries',
                reason TEXT CHARACTER SET utf8mb4 PATH '$.reason')) AS j
      ORDER BY j.ord;
+    -- Last: a statement after SIGNAL would clear the warning.
+    IF JSON_VALUE(v_out, '$.queries') = 0 THEN
+        SET v_msg = CONCAT('sqlxos.suggest_indexes: performance_schema holds no SELECT, UPDATE or DELETE on tables of ', QUOTE(v_schema), ' run with it as the default database; run the workload first');
+        SIGNAL SQLSTATE '01000' SET MESSAGE_TEXT = v_msg;
+    END IF;
 END;;
 
 
@@ -324,8 +325,8 @@ BEGIN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
     END IF;
     SET v_schema = schema_name;
-    IF NOT EXISTS (SELECT 1 FROM information_schema.SCHEMATA
-                    WHERE SCHEMA_NAME = v_schema AND BINARY SCHEMA_NAME = BINARY v_schema) THEN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.SCHEMATA sch
+                    WHERE sch.SCHEMA_NAME = v_schema AND BINARY sch.SCHEMA_NAME = BINARY v_schema) THEN
         SET v_msg = CONCAT('sqlxos.index_health: argument schema_name: no schema named ', QUOTE(v_schema), ' exists (or you may not see it)');
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_msg;
     END IF;
@@ -336,7 +337,6 @@ BEGIN
     END;
     IF NOT @@GLOBAL.performance_schema THEN
         SET v_since = NULL;
-        SIGNAL SQLSTATE '01000' SET MESSAGE_TEXT = 'sqlxos.index_health: performance_schema is OFF, so unused indexes cannot be found (duplicates and redundant prefixes are listed); set performance_schema=ON in the [mariadbd] section of my.cnf (or start mariadbd with --performance-schema=ON) and restart the server';
     END IF;
     IF v_sizes THEN
         WITH idx AS (
@@ -444,6 +444,10 @@ BEGIN
                f.why AS reason
           FROM found f JOIN idx i ON i.tbl = f.tbl AND i.idx = f.idx
          ORDER BY f.tbl, f.idx, f.problem;
+    END IF;
+    -- Last: a statement after SIGNAL would clear the warning.
+    IF NOT @@GLOBAL.performance_schema THEN
+        SIGNAL SQLSTATE '01000' SET MESSAGE_TEXT = 'sqlxos.index_health: performance_schema is OFF, so unused indexes cannot be found (duplicates and redundant prefixes are listed); set performance_schema=ON in the [mariadbd] section of my.cnf (or start mariadbd with --performance-schema=ON) and restart the server';
     END IF;
 END;;
 

@@ -289,3 +289,17 @@ fn hostile_names_are_quoted_in_the_ddl() {
         )
     );
 }
+
+#[test]
+fn a_covering_variant_naming_the_primary_key_loses_the_tie() {
+    let mut i = shop(100_000.0, 50_000.0);
+    query(
+        &mut i,
+        "q1",
+        "SELECT ID FROM `orders` WHERE `customer` = ? ",
+        100.0,
+        100_000.0,
+        2.0,
+    );
+    assert_eq!(picks(&i), vec![("orders".into(), "customer".into())]);
+}
