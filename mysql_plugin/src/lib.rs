@@ -15,11 +15,15 @@
 //! errors. `sql/mariadb/install.sql` and `uninstall.sql` are rendered from
 //! the same list of names ([`names`]) and checked by a test.
 
+pub mod advice;
+pub mod aggregate;
 pub mod args;
 pub mod ffi;
 pub mod names;
 pub mod udf;
 
+#[cfg(test)]
+mod procedures;
 #[cfg(test)]
 mod scripts;
 

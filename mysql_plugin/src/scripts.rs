@@ -95,6 +95,7 @@ pub fn render_install() -> String {
         .unwrap();
     }
     out.push_str("\nSET @sqlxos_other = NULL;\n");
+    out.push_str(&crate::procedures::render_install());
     out
 }
 
@@ -122,6 +123,7 @@ pub fn render_uninstall() -> String {
         out.push_str("EXECUTE IMMEDIATE @sqlxos_drop;\n");
     }
     out.push_str("SET @sqlxos_drop = NULL;\n");
+    out.push_str(&crate::procedures::render_uninstall());
     out
 }
 

@@ -69,3 +69,16 @@ EXECUTE IMMEDIATE @sqlxos_drop;
 SET @sqlxos_drop = (SELECT IF(COUNT(*) > 0, 'DROP FUNCTION gen_rnd_uuid', 'DO 0') FROM mysql.func WHERE LOWER(name) = 'gen_rnd_uuid' AND dl = 'sqlxos.so');
 EXECUTE IMMEDIATE @sqlxos_drop;
 SET @sqlxos_drop = NULL;
+
+DROP PROCEDURE IF EXISTS sqlxos.suggest_indexes;
+DROP PROCEDURE IF EXISTS sqlxos.index_health;
+DROP FUNCTION IF EXISTS sqlxos_advice_columns;
+DROP FUNCTION IF EXISTS sqlxos_advise_indexes;
+SET @sqlxos_drop = IF(
+    EXISTS (SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'sqlxos')
+    AND NOT EXISTS (SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'sqlxos')
+    AND NOT EXISTS (SELECT 1 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'sqlxos')
+    AND NOT EXISTS (SELECT 1 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'sqlxos'),
+    'DROP DATABASE sqlxos', 'DO 0');
+EXECUTE IMMEDIATE @sqlxos_drop;
+SET @sqlxos_drop = NULL;

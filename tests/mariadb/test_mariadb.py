@@ -17,8 +17,12 @@ plugin_dir as sqlxos.so:
 - hostile input (empty, NUL bytes, invalid UTF-8, 1 MB and 2 MB strings,
   extreme numbers, SQL-ish text) in every argument of every function never
   takes the server down;
-- uninstall.sql removes every sqlxos function, and install/uninstall keep a
-  bare MySQL Enterprise name that belongs to another library.
+- the aggregate functions and procedures of index advice are installed;
+  without performance_schema (this server's default) suggest_indexes fails
+  saying how to turn it on, and index_health still lists duplicates;
+- uninstall.sql removes every sqlxos function, procedure and the sqlxos
+  database, and install/uninstall keep a bare MySQL Enterprise name that
+  belongs to another library.
 
 Prints `N passed, M failed` last; exits 1 on any failure.
 """
@@ -389,6 +393,7 @@ class Test:
         self.pseudonymize_column()
         self.large()
         self.hostile()
+        self.advice_without_performance_schema()
         self.ok("the server is up after everything", self.alive())
         with open(self.opts.server_log, errors="replace") as f:
             panics = [line.strip() for line in f if "panicked" in line]
@@ -403,6 +408,10 @@ class Test:
         self.functions = dict(re.findall(
             r"CREATE OR REPLACE FUNCTION (\w+) RETURNS (STRING|INTEGER|REAL) SONAME '{1,2}sqlxos\.so'", text))
         self.ok("install.sql creates functions", len(self.functions) > 0)
+        self.aggregates = re.findall(r"CREATE OR REPLACE AGGREGATE FUNCTION (\w+) RETURNS STRING SONAME", text)
+        self.ok("install.sql creates aggregate functions", len(self.aggregates) > 0)
+        self.procedures = re.findall(r"CREATE OR REPLACE PROCEDURE sqlxos\.(\w+)", text)
+        self.eq("install.sql creates the procedures", sorted(self.procedures), ["index_health", "suggest_indexes"])
         self.prefixed = sorted(n for n in self.functions if n.startswith(PREFIX))
         self.aliases = sorted(n for n in self.functions if not n.startswith(PREFIX))
         self.names_of = {}  # base name -> SQL names
@@ -423,7 +432,10 @@ class Test:
         got = {r[0]: r for r in rows}
         for name, ret in sorted(self.functions.items()):
             self.eq(f"mysql.func has {name}", got.get(name), (name, RET_CODE[ret], "sqlxos.so", "function"))
-        extra = sorted(n for n, r in got.items() if r[2] == "sqlxos.so" and n not in self.functions)
+        for name in self.aggregates:
+            self.eq(f"mysql.func has aggregate {name}", got.get(name), (name, 0, "sqlxos.so", "aggregate"))
+        extra = sorted(n for n, r in got.items()
+                       if r[2] == "sqlxos.so" and n not in self.functions and n not in self.aggregates)
         self.eq("mysql.func has no other sqlxos.so function", extra, [])
 
     def exports(self):
@@ -434,7 +446,10 @@ class Test:
         udfs = {s[: -len("_init")] for s in syms if s.endswith("_init")}
         for n in sorted(udfs):
             self.ok(f"{n} exports {n}, {n}_init and {n}_deinit", {n, n + "_init", n + "_deinit"} <= syms)
-        self.eq("the plugin exports exactly the functions of install.sql", sorted(udfs), sorted(self.functions))
+        for n in self.aggregates:
+            self.ok(f"aggregate {n} exports {n}_clear and {n}_add", {n + "_clear", n + "_add"} <= syms)
+        self.eq("the plugin exports exactly the functions of install.sql", sorted(udfs),
+                sorted(list(self.functions) + self.aggregates))
 
     def call_sql(self, name, args):
         return f"SELECT {name}({', '.join(self.literal(a) for a in args)})"
@@ -608,6 +623,29 @@ class Test:
             if crashed and not self.alive():
                 self.server_gone()
 
+    def advice_without_performance_schema(self):
+        self.eq("this server runs without performance_schema", self.scalar("SELECT @@performance_schema"), 0)
+        msg = self.error(f"CALL sqlxos.suggest_indexes('{DB}')") or ""
+        self.ok("suggest_indexes without performance_schema fails saying how to turn it on",
+                "performance_schema is OFF" in msg and "performance_schema=ON" in msg and "restart" in msg,
+                f"actual: {msg!r}")
+        # Argument errors come first, whatever the server's settings.
+        msg = self.error("CALL sqlxos.suggest_indexes(NULL)") or ""
+        self.ok("suggest_indexes(NULL) names the argument", "argument schema_name" in msg and "NULL" in msg, msg)
+        self.execute("CREATE TABLE dup_t (id INT PRIMARY KEY, a INT, KEY ix1 (a), KEY ix2 (a))")
+        cur = self.conn.cursor()
+        cur.execute(f"CALL sqlxos.index_health('{DB}')")
+        rows = [tuple(decode(v) for v in r) for r in cur.fetchall()]
+        while cur.nextset():
+            pass
+        cur.execute("SHOW WARNINGS")
+        warnings = [decode(r[2]) for r in cur.fetchall()]
+        cur.close()
+        self.eq("index_health without performance_schema still finds a duplicate",
+                [(r[2], r[3]) for r in rows if r[1] == "dup_t"], [("ix2", "duplicate")])
+        self.ok("index_health without performance_schema warns that unused indexes are not found",
+                any("unused indexes cannot be found" in w for w in warnings), f"warnings: {warnings!r}")
+
     def server_gone(self):
         print("the server is gone; the end of its log:")
         try:
@@ -622,6 +660,10 @@ class Test:
         self.ok("uninstall.sql runs cleanly", r.returncode == 0 and not r.stderr, r.stderr.decode(errors="replace"))
         left = self.execute("SELECT name FROM mysql.func WHERE dl = 'sqlxos.so' OR name LIKE 'sqlxos%'")
         self.eq("no sqlxos function left in mysql.func", left, [])
+        self.eq("no sqlxos procedure left",
+                self.execute("SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'sqlxos'"), [])
+        self.eq("database sqlxos is gone",
+                self.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'sqlxos'"), [])
         for name in sorted(self.functions):
             msg = self.error(f"SELECT {name}()") or ""
             self.ok(f"{name} is gone", "does not exist" in msg or "FUNCTION" in msg, f"actual: {msg!r}")

@@ -1,0 +1,342 @@
+//! A cost oracle for MariaDB built from statistics alone (MariaDB has no
+//! hypothetical indexes): the cost of a query is the rows it examines per
+//! call, as `performance_schema` measured it with today's indexes, scaled by
+//! a model of how an index set would change the access to each table.
+//!
+//! The model, per table of the query (`N` rows):
+//! - a full scan reads `N` rows;
+//! - an index whose leading columns match equality filters (`1 /
+//!   distinct` each, from sampled or index cardinalities), then at most one
+//!   range (a quarter of the rows), reads that share of `N`, each row
+//!   costing [`LOOKUP`] more when the index does not hold every column the
+//!   query reads (InnoDB fetches the row by primary key: random reads),
+//!   so an index on a column that keeps a third of the rows loses to a scan;
+//! - an index that gives the ORDER BY order after its equality columns
+//!   stops after the LIMIT's rows (the rows the query sends per call);
+//! - a sort costs its rows once more;
+//! - joins: the cheapest table drives; each other table is scanned once
+//!   (hash / block nested loop) or looked up per driving row through an
+//!   index on its join column, whichever is cheaper.
+//!
+//! A query's modelled cost with today's indexes is scaled to its measured
+//! rows examined (the factor clamped to 1/20 .. 20), and the same factor
+//! applies with hypothetical indexes, so advice is grounded in what the
+//! server really did.
+
+use std::collections::HashMap;
+
+use sqlxos_core::advisor::{CostOracle, IndexDef, WorkloadQuery};
+use sqlxos_core::catalog::{Catalog, TableStats};
+use sqlxos_core::sql::PredicateOp;
+use sqlxos_core::Result;
+
+/// Extra cost per row fetched through a non-covering secondary index.
+pub const LOOKUP: f64 = 2.0;
+/// Share of rows a range (or `LIKE ?`-able prefix) keeps.
+const RANGE_SEL: f64 = 0.25;
+/// Share of rows any other filter keeps.
+const OTHER_SEL: f64 = 0.5;
+/// Distinct values assumed for a column without statistics.
+const UNKNOWN_DISTINCT: f64 = 10.0;
+/// Rows assumed per `IN (...)` list (digests hide the list's length).
+const IN_LIST: f64 = 3.0;
+/// Cost of descending a btree.
+const DESCENT: f64 = 3.0;
+/// Bounds of the measured / modelled factor.
+const SCALE_MIN: f64 = 0.05;
+const SCALE_MAX: f64 = 20.0;
+/// InnoDB leaves pages partly empty; per-record overhead in bytes.
+const FILL: f64 = 0.7;
+const RECORD_OVERHEAD: f64 = 10.0;
+
+/// What `performance_schema` measured for one digest.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    pub examined_per_call: f64,
+    pub sent_per_call: f64,
+    pub digest: String,
+}
+
+/// See the module documentation.
+pub struct StatsOracle<'a> {
+    catalog: &'a Catalog,
+    observed: &'a HashMap<String, Observed>,
+    scale: HashMap<String, f64>,
+}
+
+/// An access path's index: key columns in order, what it holds, whether it
+/// is the clustered primary key.
+struct Path {
+    keys: Vec<String>,
+    holds: Vec<String>,
+    clustered: bool,
+}
+
+impl<'a> StatsOracle<'a> {
+    pub fn new(catalog: &'a Catalog, observed: &'a HashMap<String, Observed>) -> Self {
+        StatsOracle {
+            catalog,
+            observed,
+            scale: HashMap::new(),
+        }
+    }
+
+    fn paths(&self, t: &TableStats, hypothetical: &[IndexDef]) -> Vec<Path> {
+        let pk: Vec<String> = t
+            .primary_key()
+            .map(|p| p.columns.clone())
+            .unwrap_or_default();
+        let mut out: Vec<Path> = t
+            .indexes
+            .iter()
+            .map(|i| {
+                let mut holds = i.columns.clone();
+                holds.extend(i.include.iter().cloned());
+                Path {
+                    keys: i.columns.clone(),
+                    holds,
+                    clustered: i.primary,
+                }
+            })
+            .collect();
+        for h in hypothetical.iter().filter(|h| h.table == t.name) {
+            let keys = h.all_columns();
+            let mut holds = keys.clone();
+            holds.extend(pk.iter().cloned());
+            out.push(Path {
+                keys,
+                holds,
+                clustered: false,
+            });
+        }
+        out
+    }
+
+    /// Modelled rows-examined cost of `q` with `hypothetical` indexes.
+    pub fn model(&self, q: &WorkloadQuery, hypothetical: &[IndexDef]) -> f64 {
+        let f = &q.features;
+        let tables: Vec<&TableStats> = f
+            .tables
+            .iter()
+            .filter_map(|t| self.catalog.table(t))
+            .collect();
+        if tables.is_empty() {
+            return 1.0;
+        }
+        let limit = self
+            .observed
+            .get(&q.id)
+            .map_or(10.0, |o| o.sent_per_call.max(1.0));
+        let alone: Vec<(f64, f64)> = tables
+            .iter()
+            .map(|t| self.access(q, t, hypothetical, tables.len() == 1, limit))
+            .collect();
+        if tables.len() == 1 {
+            return alone[0].0;
+        }
+        let mut best = f64::MAX;
+        for (d, _) in tables.iter().enumerate() {
+            let outer = alone[d].1;
+            let mut total = alone[d].0;
+            for (u, t) in tables.iter().enumerate() {
+                if u == d {
+                    continue;
+                }
+                let lookup = self.lookup(q, t, hypothetical, outer);
+                total += alone[u].0.min(lookup);
+            }
+            best = best.min(total);
+        }
+        best
+    }
+
+    fn distinct(t: &TableStats, c: &str) -> f64 {
+        t.distinct(c)
+            .unwrap_or(UNKNOWN_DISTINCT.min(t.rows.max(1.0)))
+    }
+
+    /// Selectivity of every filter of `q` on `t`.
+    fn filter_sel(q: &WorkloadQuery, t: &TableStats) -> f64 {
+        let mut sel = 1.0;
+        for p in q.features.predicates_on(&t.name) {
+            sel *= match p.op {
+                PredicateOp::Eq | PredicateOp::IsNull => 1.0 / Self::distinct(t, &p.column.column),
+                PredicateOp::In => (IN_LIST / Self::distinct(t, &p.column.column)).min(1.0),
+                PredicateOp::Range | PredicateOp::LikePrefix => RANGE_SEL,
+                PredicateOp::Other => OTHER_SEL,
+            };
+        }
+        sel
+    }
+
+    /// (cost, output rows) of reading `t` for `q` on its own.
+    fn access(
+        &self,
+        q: &WorkloadQuery,
+        t: &TableStats,
+        hypothetical: &[IndexDef],
+        single: bool,
+        limit: f64,
+    ) -> (f64, f64) {
+        let f = &q.features;
+        let n = t.rows.max(1.0);
+        let all_sel = Self::filter_sel(q, t);
+        let out = (n * all_sel).max(1.0);
+        let reads: Vec<&str> = f.selected_on(&t.name).collect();
+        let sorts = single && !f.order_by.is_empty();
+        let sort_cost = |rows: f64| if sorts { rows } else { 0.0 };
+        let limited = single && f.has_limit;
+        // Full scan; without ORDER BY a LIMIT stops it early.
+        let mut best = if limited && !sorts {
+            n.min(limit / all_sel.max(1e-9))
+        } else {
+            n + sort_cost(out)
+        };
+        for p in self.paths(t, hypothetical) {
+            let op = |c: &str| {
+                f.predicates_on(&t.name)
+                    .find(|x| x.column.column == c)
+                    .map(|x| x.op)
+            };
+            let mut sel = 1.0;
+            let mut eq = 0;
+            let mut matched = 0;
+            for c in &p.keys {
+                match op(c) {
+                    Some(PredicateOp::Eq | PredicateOp::IsNull) => {
+                        sel /= Self::distinct(t, c);
+                        eq += 1;
+                    }
+                    Some(PredicateOp::In) => {
+                        sel = (sel * IN_LIST / Self::distinct(t, c)).min(1.0);
+                        eq += 1;
+                    }
+                    Some(PredicateOp::Range | PredicateOp::LikePrefix) => {
+                        sel *= RANGE_SEL;
+                        matched += 1;
+                        break;
+                    }
+                    _ => break,
+                }
+                matched += 1;
+            }
+            let ordered = sorts
+                && f.order_by.len() + eq <= p.keys.len()
+                && f.order_by
+                    .iter()
+                    .zip(&p.keys[eq..])
+                    .all(|(s, k)| s.column.column == *k)
+                && f.order_by
+                    .windows(2)
+                    .all(|w| w[0].descending == w[1].descending);
+            if matched == 0 && !ordered {
+                continue;
+            }
+            let covering = p.clustered
+                || (!f.select_star && reads.iter().all(|c| p.holds.iter().any(|h| h == c)));
+            let per_row = if covering { 1.0 } else { 1.0 + LOOKUP };
+            let idx_rows = (n * sel).max(1.0);
+            let residual = (all_sel / sel).clamp(1e-9, 1.0);
+            let rows = if ordered && limited {
+                idx_rows.min(limit / residual)
+            } else {
+                idx_rows
+            };
+            let cost = DESCENT + rows * per_row + if ordered { 0.0 } else { sort_cost(out) };
+            best = best.min(cost);
+        }
+        (best, out)
+    }
+
+    /// Cost of finding the rows of `t` matching each of `outer` rows of
+    /// the other tables through an index on a join column.
+    fn lookup(
+        &self,
+        q: &WorkloadQuery,
+        t: &TableStats,
+        hypothetical: &[IndexDef],
+        outer: f64,
+    ) -> f64 {
+        let f = &q.features;
+        let joins = f.join_columns_on(&t.name);
+        if joins.is_empty() {
+            return f64::MAX;
+        }
+        let reads: Vec<&str> = f.selected_on(&t.name).collect();
+        let n = t.rows.max(1.0);
+        let mut best = f64::MAX;
+        for p in self.paths(t, hypothetical) {
+            let mut sel = 1.0;
+            let mut joined = false;
+            for c in &p.keys {
+                let eq = f.predicates_on(&t.name).any(|x| {
+                    x.column.column == *c && matches!(x.op, PredicateOp::Eq | PredicateOp::IsNull)
+                });
+                if joins.contains(c) {
+                    joined = true;
+                } else if !eq {
+                    break;
+                }
+                sel /= Self::distinct(t, c);
+            }
+            if !joined {
+                continue;
+            }
+            let covering = p.clustered
+                || (!f.select_star && reads.iter().all(|c| p.holds.iter().any(|h| h == c)));
+            let per_row = if covering { 1.0 } else { 1.0 + LOOKUP };
+            let cost = outer * (DESCENT + (n * sel).max(1.0) * per_row);
+            best = best.min(cost);
+        }
+        best
+    }
+
+    fn scale(&mut self, q: &WorkloadQuery) -> f64 {
+        if let Some(s) = self.scale.get(&q.id) {
+            return *s;
+        }
+        let base = self.model(q, &[]);
+        let s = match self.observed.get(&q.id) {
+            Some(o) if o.examined_per_call > 0.0 && base > 0.0 => {
+                (o.examined_per_call.max(1.0) / base).clamp(SCALE_MIN, SCALE_MAX)
+            }
+            _ => 1.0,
+        };
+        self.scale.insert(q.id.clone(), s);
+        s
+    }
+}
+
+impl CostOracle for StatsOracle<'_> {
+    fn cost(&mut self, query: &WorkloadQuery, hypothetical: &[IndexDef]) -> Result<f64> {
+        let s = self.scale(query);
+        Ok(self.model(query, hypothetical) * s)
+    }
+
+    fn size_bytes(&mut self, index: &IndexDef) -> Result<u64> {
+        let Some(t) = self.catalog.table(&index.table) else {
+            return Ok(16384);
+        };
+        let mut width: f64 = index.all_columns().iter().map(|c| t.width(c) as f64).sum();
+        if let Some(pk) = t.primary_key() {
+            width += pk
+                .columns
+                .iter()
+                .filter(|c| !index.all_columns().contains(c))
+                .map(|c| t.width(c) as f64)
+                .sum::<f64>();
+            // InnoDB appends the primary key to every secondary index, so
+            // spelling its columns out gains nothing: a byte per row makes
+            // such a variant lose the tie against the plain index.
+            width += index
+                .include
+                .iter()
+                .filter(|c| pk.columns.contains(c))
+                .count() as f64;
+        } else {
+            width += 6.0; // DB_ROW_ID
+        }
+        let bytes = t.rows.max(1.0) * (width + RECORD_OVERHEAD) / FILL;
+        Ok((bytes as u64).max(16384))
+    }
+}
