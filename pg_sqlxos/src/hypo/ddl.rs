@@ -166,7 +166,13 @@ unsafe fn parse_inner(
 
         let (table_tuples, selectivity) = table_estimates(relid, predicate);
         let tuples = (table_tuples * selectivity).round().max(0.0);
-        let (pages, tree_height) = btree_size(tuples, &keys, &include, fillfactor);
+        let dedup = if (*stmt).unique || !include.is_empty() {
+            None
+        } else {
+            dedup_keys(relid, &keys, table_tuples)
+        };
+        let dedup = dedup.map(|d| (d * selectivity).max(1.0).min(tuples.max(1.0)));
+        let (pages, tree_height) = btree_size(tuples, &keys, &include, fillfactor, dedup);
         let name = if (*stmt).idxname.is_null() {
             default_name(&cstr((*rv).relname), keys.iter().chain(include.iter()))
         } else {
@@ -187,6 +193,73 @@ unsafe fn parse_inner(
             tree_height,
         })
     }
+}
+
+/// Key types whose btree operator classes compare equal by image, so a
+/// btree on them deduplicates (numeric, float and jsonb do not).
+const DEDUP_TYPES: &[u32] = &[
+    pg_sys::BOOLOID.to_u32(),
+    pg_sys::CHAROID.to_u32(),
+    pg_sys::INT2OID.to_u32(),
+    pg_sys::INT4OID.to_u32(),
+    pg_sys::INT8OID.to_u32(),
+    pg_sys::OIDOID.to_u32(),
+    pg_sys::DATEOID.to_u32(),
+    pg_sys::TIMESTAMPOID.to_u32(),
+    pg_sys::TIMESTAMPTZOID.to_u32(),
+    pg_sys::TIMEOID.to_u32(),
+    pg_sys::UUIDOID.to_u32(),
+    pg_sys::TEXTOID.to_u32(),
+    pg_sys::VARCHAROID.to_u32(),
+    pg_sys::BPCHAROID.to_u32(),
+];
+
+/// The distinct keys of an index on `keys` when it would deduplicate: every
+/// key of a type in [`DEDUP_TYPES`] with a deterministic collation and
+/// statistics (`ANALYZE`d); the product of their distinct counts, at most
+/// `tuples`. `None` otherwise.
+///
+/// # Safety
+/// In a transaction (syscache lookups).
+unsafe fn dedup_keys(relid: pg_sys::Oid, keys: &[HypoColumn], tuples: f64) -> Option<f64> {
+    let mut product = 1.0f64;
+    for k in keys {
+        if !DEDUP_TYPES.contains(&k.typid.to_u32()) {
+            return None;
+        }
+        // SAFETY: syscache lookups, released before returning.
+        unsafe {
+            if k.collation != pg_sys::InvalidOid
+                && k.collation != pg_sys::DEFAULT_COLLATION_OID
+                && k.collation != pg_sys::C_COLLATION_OID
+                && k.collation != pg_sys::Oid::from(pg_sys::POSIX_COLLATION_OID)
+                && !pg_sys::get_collation_isdeterministic(k.collation)
+            {
+                return None;
+            }
+            let tup = pg_sys::SearchSysCache3(
+                pg_sys::SysCacheIdentifier::STATRELATTINH as i32,
+                pg_sys::Datum::from(relid),
+                pg_sys::Datum::from(k.attnum),
+                pg_sys::Datum::from(false),
+            );
+            if tup.is_null() {
+                return None;
+            }
+            let stat = pg_sys::heap_tuple_get_struct::<pg_sys::FormData_pg_statistic>(tup);
+            let d = f64::from((*stat).stadistinct);
+            pg_sys::ReleaseSysCache(tup);
+            let d = if d > 0.0 {
+                d
+            } else if d < 0.0 {
+                -d * tuples
+            } else {
+                return None;
+            };
+            product *= d.max(1.0);
+        }
+    }
+    Some(product.min(tuples.max(1.0)))
 }
 
 /// `WITH (fillfactor = n)`: the only storage parameter that changes a

@@ -5,10 +5,16 @@
 //! aligned key and INCLUDE values, MAXALIGNed, plus a 4-byte line pointer)
 //! packed to the fill factor (90 by default) of the 8152 usable bytes of a
 //! page, a high key per leaf page, internal levels of key-only pivot tuples
-//! packed to 70%, and one metapage. Deduplication of equal keys (PostgreSQL
-//! 13+) is not modelled: for low-cardinality keys the estimate is an upper
-//! bound. For a 100,000-row `int4` column this gives 276 pages, the size of
-//! the real index.
+//! packed to 70%, and one metapage. For a 100,000-row `int4` column this
+//! gives 276 pages, the size of the real index.
+//!
+//! Deduplication (PostgreSQL 13+): a non-unique index without INCLUDE
+//! columns whose key types compare equal by image (integers, dates,
+//! timestamps, text...) stores each run of equal keys as posting-list
+//! tuples: one key and a 6-byte heap pointer per row, at most
+//! [`POSTING_TIDS`] pointers a tuple. The number of distinct keys comes
+//! from the key columns' `pg_statistic` entries (their product, at most the
+//! row count); without statistics the estimate stays the upper bound.
 
 use pgrx::pg_sys;
 
@@ -110,24 +116,50 @@ fn tuple_bytes<'a>(cols: impl Iterator<Item = &'a HypoColumn>) -> usize {
     align_to(off, MAXIMUM_ALIGNOF) + ITEM_ID
 }
 
+/// Heap pointers in one posting-list tuple, about what fits in the largest
+/// btree tuple (a third of a page) minus its key.
+pub const POSTING_TIDS: f64 = 400.0;
+/// Bytes of one heap pointer in a posting list.
+const TID_BYTES: f64 = 6.0;
+
 /// Estimated `(pages, tree_height)` of a btree holding `tuples` index
 /// tuples with these key and INCLUDE columns, leaves filled to
-/// `fillfactor` percent.
+/// `fillfactor` percent. `dedup_keys`: the distinct keys when the index
+/// deduplicates (see the module documentation).
 pub fn btree_size(
     tuples: f64,
     keys: &[HypoColumn],
     include: &[HypoColumn],
     fillfactor: u32,
+    dedup_keys: Option<f64>,
 ) -> (u32, i32) {
     let leaf_item = tuple_bytes(keys.iter().chain(include.iter())) as f64;
     let pivot_item = tuple_bytes(keys.iter()) as f64;
+    let tuples = tuples.max(0.0);
+    let leaf_space = BTREE_USABLE * f64::from(fillfactor) / 100.0;
     // One item per leaf page is the high key.
-    let per_leaf =
-        ((BTREE_USABLE * f64::from(fillfactor) / 100.0 / leaf_item).floor() - 1.0).max(1.0);
+    let per_leaf = ((leaf_space / leaf_item).floor() - 1.0).max(1.0);
     let per_internal = (BTREE_USABLE * NONLEAF_FILLFACTOR / 100.0 / pivot_item)
         .floor()
         .max(2.0);
-    let mut level_pages = (tuples.max(0.0) / per_leaf).ceil().max(1.0);
+    let plain_leaves = (tuples / per_leaf).ceil().max(1.0);
+    let leaves = match dedup_keys {
+        Some(d) if d >= 1.0 && tuples / d >= 2.0 => {
+            let per_key = tuples / d;
+            let postings = (per_key / POSTING_TIDS).ceil();
+            // Each posting tuple: header and key, aligned, plus its
+            // pointers, aligned, plus a line pointer.
+            let key_part = (leaf_item - ITEM_ID as f64).max(8.0);
+            let bytes = d
+                * (postings * (key_part + ITEM_ID as f64)
+                    + (per_key * TID_BYTES / 8.0).ceil() * 8.0);
+            (bytes / (leaf_space - leaf_item))
+                .ceil()
+                .clamp(1.0, plain_leaves)
+        }
+        _ => plain_leaves,
+    };
+    let mut level_pages = leaves;
     let mut total = level_pages;
     let mut height = 0;
     while level_pages > 1.0 {
