@@ -28,6 +28,25 @@ psql_demo -c "SELECT sqlxos.gen_rnd_pan() AS card, sqlxos.gen_rnd_iban() AS iban
 say "PostgreSQL: a bad argument is a clear error (SQLSTATE 22023), nothing else happens"
 psql_demo -v VERBOSITY=verbose -c "SELECT sqlxos.mask_inner('secret', -1, 0)" 2>&1 | sed -n '1,2p' || true
 
+say "PostgreSQL: index advice. Load 200,000 orders, run a small workload (sql/demo/workload.sql)"
+psql_demo -f sql/demo/orders.sql -c 'SELECT sqlxos.reset()' >/dev/null
+for _ in 1 2 3; do psql_demo -f sql/demo/workload.sql >/dev/null; done
+say "PostgreSQL: what the capture saw (sqlxos.workload)"
+psql_demo -c "SELECT calls, round(mean_ms::numeric, 2) AS mean_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 70) AS query
+              FROM sqlxos.workload WHERE query LIKE '%orders%' ORDER BY total_ms DESC"
+say "PostgreSQL: SELECT * FROM sqlxos.suggest_indexes()  (proven by what-if planning, nothing is created)"
+psql_demo -c "SELECT table_name, columns, estimated_size, improvement_pct, index_ddl, reason FROM sqlxos.suggest_indexes()" -x
+say "PostgreSQL: build the advice and run the workload again"
+psql_demo -At -c "SELECT index_ddl FROM sqlxos.suggest_indexes()" | while read -r ddl; do
+  echo "$ddl"; psql_demo -c "$ddl"
+done
+psql_demo -c 'SELECT sqlxos.reset()' >/dev/null
+for _ in 1 2 3; do psql_demo -f sql/demo/workload.sql >/dev/null; done
+psql_demo -c "SELECT calls, round(mean_ms::numeric, 2) AS mean_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 70) AS query
+              FROM sqlxos.workload WHERE query LIKE '%orders%' ORDER BY total_ms DESC"
+say "PostgreSQL: one statement, without the capture: sqlxos.suggest_indexes_for(query)"
+psql_demo -c "SELECT columns, improvement_pct, index_ddl FROM sqlxos.suggest_indexes_for('SELECT * FROM orders WHERE status = ''returned'' AND total > 400 ORDER BY created_at LIMIT 20')"
+
 db="$ROOT/.demo/demo.sqlite"
 mkdir -p "$ROOT/.demo"
 rm -f "$db"
