@@ -4,7 +4,7 @@
 # indexes built for real. Prints a table; asserts nothing. See README.md.
 #
 #   sudo bench/tpch/run.sh                  # SF 0.1, advisors naive and sqlxos
-#   SF=1 sudo -E bench/tpch/run.sh          # SF 1 (q17/q20 time out at baseline: ~5 min a pass)
+#   sudo SF=1 bench/tpch/run.sh             # SF 1 (q17/q20 time out at baseline: ~5 min a pass)
 #   ADVISORS=naive ...                      # only the naive advisor (no sqlxos build, no lock)
 #   NO_BUILD=1 ...                          # use the installed sqlxos.so
 #
