@@ -39,7 +39,8 @@ unsafe extern "C-unwind" fn executor_start(qd: *mut pg_sys::QueryDesc, eflags: i
         && enabled()
         && state::sample();
     let userid = if track { user_id() } else { pg_sys::InvalidOid };
-    let detail = track && state::wants_detail(state::known(&key(userid, queryid)));
+    let known = track && state::known(&key(userid, queryid));
+    let detail = track && state::wants_detail(known);
     if detail {
         // SAFETY: setting the instrumentation options before the executor
         // starts is what auto_explain does; rows only, no per-node timing.
@@ -65,6 +66,7 @@ unsafe extern "C-unwind" fn executor_start(qd: *mut pg_sys::QueryDesc, eflags: i
             elapsed: std::time::Duration::ZERO,
             rows: 0,
             detail,
+            known,
         });
     });
 }

@@ -107,7 +107,10 @@ fn enabled() -> bool {
     if unsafe { pg_sys::ParallelWorkerNumber } >= 0 {
         return false;
     }
-    guarded(state::installed).unwrap_or(false)
+    match state::installed_cached() {
+        Some(v) => v,
+        None => guarded(state::installed).unwrap_or(false),
+    }
 }
 
 /// Runs capture work, catching a Rust panic or a PostgreSQL ERROR (turned
@@ -216,7 +219,8 @@ unsafe fn record(qd: *mut pg_sys::QueryDesc, outcome: shmem::Outcome) {
             let generation = shmem::generation();
             if shmem::record(&sample, || {
                 state::take_text(t.queryid).unwrap_or_else(|| source_text(qd))
-            }) {
+            }) && !t.known
+            {
                 state::mark_known(&sample.key, generation);
             }
         }
@@ -263,8 +267,9 @@ macro_rules! chain {
 use chain;
 
 /// The body ExecutorRun and ExecutorFinish share: times the call (for a
-/// tracked statement), raises the nesting level around it, and if `call`
-/// raises an ERROR (a panic out of pgrx's FFI boundary), restores the
+/// tracked statement), raises the nesting level around it; when `call`
+/// ends normally, adds its time (and with `count_rows`, the rows it
+/// processed) to the statement; if `call` raises an ERROR (a panic out of pgrx's FFI boundary), restores the
 /// level, records the statement as cancelled or failed with its time so
 /// far, and raises the ERROR on (unchanged: the panic goes on to the hook's
 /// `#[pg_guard]`, which raises it again as the same ERROR). Returns whether
@@ -272,7 +277,11 @@ use chain;
 ///
 /// # Safety
 /// `qd` is the QueryDesc the executor hook was called with.
-unsafe fn run_guarded_by_level(qd: *mut pg_sys::QueryDesc, call: impl FnOnce()) -> bool {
+unsafe fn run_guarded_by_level(
+    qd: *mut pg_sys::QueryDesc,
+    count_rows: bool,
+    call: impl FnOnce(),
+) -> bool {
     let tracked = state::with_tracked(qd as usize, |t| {
         t.run_started = Some(std::time::Instant::now())
     })
@@ -283,9 +292,14 @@ unsafe fn run_guarded_by_level(qd: *mut pg_sys::QueryDesc, call: impl FnOnce()) 
     match result {
         Ok(()) => {
             if tracked {
+                // SAFETY: the call ended normally: the executor state is valid.
+                let rows = unsafe { (*qd).estate.as_ref().map_or(0, |e| e.es_processed) };
                 state::with_tracked(qd as usize, |t| {
                     if let Some(start) = t.run_started.take() {
                         t.elapsed += start.elapsed();
+                    }
+                    if count_rows {
+                        t.rows += rows;
                     }
                 });
             }

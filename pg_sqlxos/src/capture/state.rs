@@ -12,7 +12,7 @@
 //! hooks would otherwise make several times per statement.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::time::{Duration, Instant};
 
@@ -25,9 +25,10 @@ use super::shmem::{self, Key, Pred};
 const MAX_TRACKED: usize = 64;
 /// Normalized texts waiting for their first execution.
 const MAX_TEXTS: usize = 128;
-/// Statements remembered as known to the workload; beyond, the set starts
-/// over (they are then looked up in shared memory again, once each).
-const MAX_KNOWN: usize = 8192;
+/// Slots of the backend's direct-mapped cache of statements known to be in
+/// the workload (a power of two). Two statements sharing a slot take turns:
+/// the other one is looked up in shared memory again, as before the cache.
+const KNOWN_SLOTS: usize = 1024;
 
 /// A statement being recorded, from ExecutorStart to ExecutorEnd.
 pub struct Tracked {
@@ -45,6 +46,9 @@ pub struct Tracked {
     /// Whether this run collects the details (per-node row counts, the
     /// predicate walk, the plan summary); see [`wants_detail`].
     pub detail: bool,
+    /// Whether the backend knew at ExecutorStart that the statement has a
+    /// workload entry.
+    pub known: bool,
 }
 
 /// Runs of known statements that collect details: one in this many.
@@ -73,14 +77,32 @@ impl Hasher for IntHasher {
 }
 
 type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
-type IntSet<K> = HashSet<K, BuildHasherDefault<IntHasher>>;
 
-/// The statements of this backend known to have a workload entry, valid
-/// while the workload's generation (bumped by every eviction and reset) is
-/// the one they were seen in.
+/// The statements of this backend known to have a workload entry, as
+/// (user, query id) in the slot their query id picks (query id 0, which
+/// is never tracked, marks an empty slot), valid while the workload's
+/// generation (bumped by every eviction and reset) is the one they were
+/// seen in.
 struct Known {
     generation: u64,
-    keys: IntSet<(u32, u64)>,
+    slots: [(u32, u64); KNOWN_SLOTS],
+}
+
+impl Known {
+    fn slot(key: &Key) -> usize {
+        // Query ids are hashes already; the user is mixed in for roles
+        // running the same statements.
+        let h = key.queryid ^ u64::from(key.userid.to_u32()).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h as usize) & (KNOWN_SLOTS - 1)
+    }
+
+    /// Forgets everything if the workload's generation moved on.
+    fn sync(&mut self, generation: u64) {
+        if self.generation != generation {
+            self.slots = [(0, 0); KNOWN_SLOTS];
+            self.generation = generation;
+        }
+    }
 }
 
 /// The backend's capture state.
@@ -113,7 +135,7 @@ static STATE: Global = Global(State {
     texts: RefCell::new(HashMap::with_hasher(BuildHasherDefault::new())),
     known: RefCell::new(Known {
         generation: 0,
-        keys: HashSet::with_hasher(BuildHasherDefault::new()),
+        slots: [(0, 0); KNOWN_SLOTS],
     }),
 });
 
@@ -143,10 +165,8 @@ pub fn known(key: &Key) -> bool {
     let generation = shmem::generation();
     {
         let mut k = st().known.borrow_mut();
-        if k.generation != generation {
-            k.keys.clear();
-            k.generation = generation;
-        } else if k.keys.contains(&(key.userid.to_u32(), key.queryid)) {
+        k.sync(generation);
+        if k.slots[Known::slot(key)] == (key.userid.to_u32(), key.queryid) {
             return true;
         }
     }
@@ -162,14 +182,8 @@ pub fn known(key: &Key) -> bool {
 /// that an eviction in between makes the fact stale, never wrong).
 pub fn mark_known(key: &Key, generation: u64) {
     let mut k = st().known.borrow_mut();
-    if k.generation != generation {
-        k.keys.clear();
-        k.generation = generation;
-    }
-    if k.keys.len() >= MAX_KNOWN {
-        k.keys.clear();
-    }
-    k.keys.insert((key.userid.to_u32(), key.queryid));
+    k.sync(generation);
+    k.slots[Known::slot(key)] = (key.userid.to_u32(), key.queryid);
 }
 
 pub fn nesting() -> i32 {
@@ -233,8 +247,7 @@ pub fn installed() -> bool {
     v
 }
 
-/// The cached answer of [`installed`], if any (for tests).
-#[cfg(any(test, feature = "pg_test"))]
+/// The cached answer of [`installed`], if any.
 pub fn installed_cached() -> Option<bool> {
     st().installed.get()
 }
