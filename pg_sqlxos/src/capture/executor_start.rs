@@ -63,7 +63,7 @@ unsafe extern "C-unwind" fn executor_start(qd: *mut pg_sys::QueryDesc, eflags: i
             userid,
             preds,
             run_started: None,
-            elapsed: std::time::Duration::ZERO,
+            elapsed_ns: 0,
             rows: 0,
             detail,
             known,

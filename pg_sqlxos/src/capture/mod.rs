@@ -188,14 +188,14 @@ unsafe fn record(qd: *mut pg_sys::QueryDesc, outcome: shmem::Outcome) {
     guarded(|| {
         // SAFETY: per the caller: the estate and plan state are live.
         unsafe {
-            let mut elapsed = t.elapsed;
+            let mut elapsed_ns = t.elapsed_ns;
             if outcome != shmem::Outcome::Finished {
                 // The failed call's time so far.
                 if let Some(start) = t.run_started {
-                    elapsed += start.elapsed();
+                    elapsed_ns += state::now_ns().saturating_sub(start);
                 }
             }
-            let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
+            let elapsed_ms = elapsed_ns as f64 / 1e6;
             // Rows of ended runs, plus those of the run that failed.
             let rows = t.rows
                 + if outcome == shmem::Outcome::Finished {
@@ -282,10 +282,8 @@ unsafe fn run_guarded_by_level(
     count_rows: bool,
     call: impl FnOnce(),
 ) -> bool {
-    let tracked = state::with_tracked(qd as usize, |t| {
-        t.run_started = Some(std::time::Instant::now())
-    })
-    .is_some();
+    let tracked =
+        state::with_tracked(qd as usize, |t| t.run_started = Some(state::now_ns())).is_some();
     state::enter();
     let result = catch_unwind(AssertUnwindSafe(call));
     state::leave();
@@ -296,7 +294,7 @@ unsafe fn run_guarded_by_level(
                 let rows = unsafe { (*qd).estate.as_ref().map_or(0, |e| e.es_processed) };
                 state::with_tracked(qd as usize, |t| {
                     if let Some(start) = t.run_started.take() {
-                        t.elapsed += start.elapsed();
+                        t.elapsed_ns += state::now_ns().saturating_sub(start);
                     }
                     if count_rows {
                         t.rows += rows;
