@@ -6,11 +6,19 @@
 # median TPS per configuration and the overhead versus no preload.
 #
 #   sudo bench/hooks/run.sh                 # 5 rounds x 20 s (about 8 minutes)
+#                                           # (takes /tmp/sqlxos-pg.lock itself)
 #   ROUNDS=3 SECONDS_PER_RUN=10 sudo bench/hooks/run.sh
 #   NO_BUILD=1 ...                          # use the installed sqlxos.so
 #
 # Goal (issue 10): sqlxos costs no more TPS than pg_stat_statements, at most 3%.
 set -euo pipefail
+# The install writes sqlxos.so into the system PostgreSQL directories, and
+# every cluster restart here loads it from there: hold the lock shared with
+# the pgrx tests and scripts of every worktree for the whole run (set
+# SQLXOS_PG_LOCKED=1 when the caller already holds /tmp/sqlxos-pg.lock).
+if [ -z "${SQLXOS_PG_LOCKED:-}" ]; then
+  exec env SQLXOS_PG_LOCKED=1 flock /tmp/sqlxos-pg.lock "$0" "$@"
+fi
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 ROUNDS=${ROUNDS:-5}
@@ -21,9 +29,7 @@ CONFIGS=("none:" "pg_stat_statements:pg_stat_statements" "sqlxos:sqlxos" "sqlxos
 
 ensure_deps
 if [ -z "${NO_BUILD:-}" ]; then
-  # The install writes into the system PostgreSQL directories, shared with
-  # the pgrx tests of other worktrees: hold their lock.
-  flock /tmp/sqlxos-pg-install.lock bash -c ". '$ROOT/scripts/lib.sh'; build_pg"
+  build_pg   # under /tmp/sqlxos-pg.lock, taken above
 fi
 
 start_pg PG

@@ -87,14 +87,18 @@ pub fn error_values() -> bool {
     ERROR_VALUES.get()
 }
 
-/// The value of `sqlxos.capture`.
+/// The value of `sqlxos.capture`. Read in place: the capture hooks read it
+/// on every statement, and `GucSetting::get` adds a thread check per call.
 pub fn capture() -> bool {
-    CAPTURE.get()
+    // SAFETY: PostgreSQL owns the variable and changes it only on this
+    // backend's (only) thread, between statements.
+    unsafe { *CAPTURE.as_ptr() }
 }
 
-/// The value of `sqlxos.sample_rate`.
+/// The value of `sqlxos.sample_rate`, read in place as [`capture`].
 pub fn sample_rate() -> f64 {
-    SAMPLE_RATE.get()
+    // SAFETY: as in capture().
+    unsafe { *SAMPLE_RATE.as_ptr() }
 }
 
 /// The value of `sqlxos.max_queries` (fixed at server start).

@@ -21,5 +21,5 @@ pub(super) unsafe fn install() {
 unsafe extern "C-unwind" fn executor_finish(qd: *mut pg_sys::QueryDesc) {
     let call = || chain!(PREV, pg_sys::standard_ExecutorFinish, qd);
     // SAFETY: PostgreSQL passes a valid QueryDesc.
-    unsafe { run_guarded_by_level(qd, call) };
+    unsafe { run_guarded_by_level(qd, false, call) };
 }

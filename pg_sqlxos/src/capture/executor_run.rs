@@ -6,7 +6,7 @@
 
 use pgrx::pg_sys;
 
-use super::{chain, run_guarded_by_level, state};
+use super::{chain, run_guarded_by_level};
 
 static mut PREV: pg_sys::ExecutorRun_hook_type = None;
 
@@ -38,10 +38,5 @@ unsafe extern "C-unwind" fn executor_run(
         )
     };
     // SAFETY: PostgreSQL passes a valid QueryDesc.
-    let tracked = unsafe { run_guarded_by_level(qd, call) };
-    if tracked {
-        // SAFETY: the run ended normally: the executor state is valid.
-        let rows = unsafe { (*qd).estate.as_ref().map_or(0, |e| e.es_processed) };
-        state::with_tracked(qd as usize, |t| t.rows += rows);
-    }
+    unsafe { run_guarded_by_level(qd, true, call) };
 }

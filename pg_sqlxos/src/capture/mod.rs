@@ -16,15 +16,27 @@
 //! when the extension is not installed in the current database:
 //! - [`post_parse_analyze`]: the normalized text (constants as `$n`), kept
 //!   in the backend until the statement's first recorded execution;
-//! - [`executor_start`]: the sampling decision, row instrumentation of the
-//!   plan nodes, the statement's total timer, the predicate columns;
-//! - [`executor_run`], [`executor_finish`]: the nesting level, and a
-//!   statement that fails there (cancelled, timed out, any ERROR) is
-//!   recorded with its time so far and a flag before the ERROR goes on;
+//! - [`executor_start`]: the guard against plans with hypothetical indexes
+//!   ([`crate::hypo::guard`]; one ExecutorStart hook does both when sqlxos
+//!   is preloaded), the sampling decision, row instrumentation of the plan
+//!   nodes, the predicate columns;
+//! - [`executor_run`], [`executor_finish`]: the nesting level, the time of
+//!   the call, and a statement that fails there (cancelled, timed out, any
+//!   ERROR) is recorded with its time so far and a flag before the ERROR
+//!   goes on;
 //! - [`executor_end`]: records the execution.
 //!
 //! A failure inside the recording (a Rust panic or a PostgreSQL ERROR) is
 //! caught and dropped: the user's statement never sees it.
+//!
+//! Cost per statement (issue 10: no more than `pg_stat_statements`): a
+//! statement already in the workload takes the shared lock once, at
+//! ExecutorEnd (the backend remembers which statements have an entry, see
+//! `state::known`); it is normalized only before its first recording; the
+//! plan walk and per-node row counts run on its first execution and one in
+//! `state::DETAIL_EVERY` after; the time is two clock reads per executor
+//! call (no `Instrumentation`, whose buffer and WAL accounting we do not
+//! use); the backend state is a plain global, not thread-locals.
 
 mod executor_end;
 mod executor_finish;
@@ -39,7 +51,7 @@ mod state;
 #[cfg(any(test, feature = "pg_test"))]
 mod tests;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use pgrx::pg_sys;
@@ -55,12 +67,18 @@ pub fn ready() -> bool {
 /// debugging; never raised to the user).
 static FAILURES: AtomicU64 = AtomicU64::new(0);
 
+/// Whether [`init`] installs the capture's ExecutorStart hook, which also
+/// runs the hypothetical-index guard (so `hypo` installs no hook of its own).
+pub fn runs_hypo_guard() -> bool {
+    // SAFETY: read in _PG_init, where PostgreSQL sets it.
+    unsafe { pg_sys::process_shared_preload_libraries_in_progress }
+}
+
 /// Called from `_PG_init`. When preloaded: enables query ids, requests the
 /// shared memory and installs the hooks. Otherwise installs nothing;
 /// `sqlxos.workload` and `sqlxos.reset()` then raise an error saying so.
 pub fn init() {
-    // SAFETY: read in _PG_init, where PostgreSQL sets it.
-    if !unsafe { pg_sys::process_shared_preload_libraries_in_progress } {
+    if !runs_hypo_guard() {
         return;
     }
     // SAFETY: _PG_init of a preloaded library runs once, single-threaded, in
@@ -94,7 +112,10 @@ fn enabled() -> bool {
     if unsafe { pg_sys::ParallelWorkerNumber } >= 0 {
         return false;
     }
-    guarded(state::installed).unwrap_or(false)
+    match state::installed_cached() {
+        Some(v) => v,
+        None => guarded(state::installed).unwrap_or(false),
+    }
 }
 
 /// Runs capture work, catching a Rust panic or a PostgreSQL ERROR (turned
@@ -115,23 +136,23 @@ pub fn failures() -> u64 {
     FAILURES.load(Ordering::Relaxed)
 }
 
-/// Seconds of an `instr_time` (a `timespec` in PostgreSQL 15).
-fn instr_secs(t: &pg_sys::instr_time) -> f64 {
-    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
+/// The current user, as `GetUserId()`, called without pgrx's FFI guard:
+/// it only reads a backend global and never raises an ERROR.
+fn user_id() -> pg_sys::Oid {
+    unsafe extern "C-unwind" {
+        fn GetUserId() -> pg_sys::Oid;
+    }
+    // SAFETY: GetUserId takes nothing and reads a global set at backend start.
+    unsafe { GetUserId() }
 }
 
-/// The statement's time in ms measured by its total timer so far: ended
-/// loops plus the open one.
-///
-/// # Safety
-/// `qd` is a valid QueryDesc.
-unsafe fn measured_ms(qd: *mut pg_sys::QueryDesc) -> f64 {
-    // SAFETY: totaltime is NULL or the statement's Instrumentation.
-    unsafe {
-        match (*qd).totaltime.as_ref() {
-            Some(i) => (i.total + instr_secs(&i.counter)) * 1000.0,
-            None => 0.0,
-        }
+/// The key of statement `queryid` run by `userid` in this database.
+fn key(userid: pg_sys::Oid, queryid: u64) -> shmem::Key {
+    shmem::Key {
+        // SAFETY: MyDatabaseId is set for the life of the backend.
+        dbid: unsafe { pg_sys::MyDatabaseId },
+        userid,
+        queryid,
     }
 }
 
@@ -170,15 +191,16 @@ unsafe fn record(qd: *mut pg_sys::QueryDesc, outcome: shmem::Outcome) {
         return;
     };
     guarded(|| {
-        // SAFETY: per the caller: the estate, plan state and timer are live.
+        // SAFETY: per the caller: the estate and plan state are live.
         unsafe {
-            let mut elapsed_ms = measured_ms(qd);
+            let mut elapsed_ns = t.elapsed_ns;
             if outcome != shmem::Outcome::Finished {
-                // The timer's open loop was not stopped: add this call's time.
+                // The failed call's time so far.
                 if let Some(start) = t.run_started {
-                    elapsed_ms += start.elapsed().as_secs_f64() * 1000.0;
+                    elapsed_ns += state::now_ns().saturating_sub(start);
                 }
             }
+            let elapsed_ms = elapsed_ns as f64 / 1e6;
             // Rows of ended runs, plus those of the run that failed.
             let rows = t.rows
                 + if outcome == shmem::Outcome::Finished {
@@ -192,33 +214,37 @@ unsafe fn record(qd: *mut pg_sys::QueryDesc, outcome: shmem::Outcome) {
                 Vec::new()
             };
             let sample = shmem::Sample {
-                key: shmem::Key {
-                    dbid: pg_sys::MyDatabaseId,
-                    userid: t.userid,
-                    queryid: t.queryid,
-                },
+                key: key(t.userid, t.queryid),
                 elapsed_ms,
                 rows,
                 outcome,
                 preds: &t.preds,
                 plan: &plan,
             };
-            shmem::record(&sample, || {
+            let generation = shmem::generation();
+            if shmem::record(&sample, || {
                 state::take_text(t.queryid).unwrap_or_else(|| source_text(qd))
-            });
+            }) && !t.known
+            {
+                state::mark_known(&sample.key, generation);
+            }
         }
     });
 }
 
-/// Records a statement whose ExecutorRun or ExecutorFinish raised `e`.
+/// Records a statement whose ExecutorRun or ExecutorFinish raised the
+/// panic `e` (a PostgreSQL ERROR caught at pgrx's FFI boundary, or a Rust
+/// panic).
 ///
 /// # Safety
 /// As [`record`].
-unsafe fn record_error(qd: *mut pg_sys::QueryDesc, e: &pgrx::pg_sys::panic::CaughtError) {
+unsafe fn record_error(qd: *mut pg_sys::QueryDesc, e: &(dyn std::any::Any + Send)) {
     use pgrx::pg_sys::panic::CaughtError;
-    let code = match e {
-        CaughtError::PostgresError(r) | CaughtError::ErrorReport(r) => Some(r.sql_error_code()),
-        CaughtError::RustPanic { .. } => None,
+    let code = match e.downcast_ref::<CaughtError>() {
+        Some(CaughtError::PostgresError(r) | CaughtError::ErrorReport(r)) => {
+            Some(r.sql_error_code())
+        }
+        Some(CaughtError::RustPanic { .. }) | None => None,
     };
     let outcome = if code == Some(pgrx::PgSqlErrorCode::ERRCODE_QUERY_CANCELED) {
         shmem::Outcome::Cancelled
@@ -245,34 +271,50 @@ macro_rules! chain {
 }
 use chain;
 
-/// The body ExecutorRun and ExecutorFinish share: marks when this call began
-/// (for a tracked statement), raises the nesting level around `call`, and if
-/// `call` raises an ERROR, restores the level, records the statement as
-/// cancelled or failed with its time so far, and raises the ERROR on.
-/// Returns whether the statement is tracked.
+/// The body ExecutorRun and ExecutorFinish share: times the call (for a
+/// tracked statement), raises the nesting level around it; when `call`
+/// ends normally, adds its time (and with `count_rows`, the rows it
+/// processed) to the statement; if `call` raises an ERROR (a panic out of pgrx's FFI boundary), restores the
+/// level, records the statement as cancelled or failed with its time so
+/// far, and raises the ERROR on (unchanged: the panic goes on to the hook's
+/// `#[pg_guard]`, which raises it again as the same ERROR). Returns whether
+/// the statement is tracked.
 ///
 /// # Safety
 /// `qd` is the QueryDesc the executor hook was called with.
 unsafe fn run_guarded_by_level(
     qd: *mut pg_sys::QueryDesc,
-    call: impl FnOnce() + std::panic::UnwindSafe,
+    count_rows: bool,
+    call: impl FnOnce(),
 ) -> bool {
-    let tracked = state::with_tracked(qd as usize, |t| {
-        t.run_started = Some(std::time::Instant::now())
-    })
-    .is_some();
+    let tracked =
+        state::with_tracked(qd as usize, |t| t.run_started = Some(state::now_ns())).is_some();
     state::enter();
-    pgrx::PgTryBuilder::new(call)
-        .catch_others(|e| {
-            state::leave();
+    let result = catch_unwind(AssertUnwindSafe(call));
+    state::leave();
+    match result {
+        Ok(()) => {
+            if tracked {
+                // SAFETY: the call ended normally: the executor state is valid.
+                let rows = unsafe { (*qd).estate.as_ref().map_or(0, |e| e.es_processed) };
+                state::with_tracked(qd as usize, |t| {
+                    if let Some(start) = t.run_started.take() {
+                        t.elapsed_ns += state::now_ns().saturating_sub(start);
+                    }
+                    if count_rows {
+                        t.rows += rows;
+                    }
+                });
+            }
+            tracked
+        }
+        Err(e) => {
             if tracked {
                 // SAFETY: the statement's executor state is intact until the
                 // transaction (or subtransaction) aborts, after we return.
-                unsafe { record_error(qd, &e) };
+                unsafe { record_error(qd, &*e) };
             }
-            e.rethrow()
-        })
-        .execute();
-    state::leave();
-    tracked
+            resume_unwind(e)
+        }
+    }
 }

@@ -1,11 +1,12 @@
 //! `post_parse_analyze_hook`: the normalized text of a statement not yet in
 //! the workload, kept in the backend until its first recorded execution.
+//! A statement the backend knows is in the workload costs a set lookup.
 //! Only statements with a query id (not utility statements) and constants
 //! found by jumbling (`JumbleState`) are normalized here.
 
 use pgrx::pg_sys;
 
-use super::{enabled, guarded, normalize, shmem, state};
+use super::{enabled, guarded, key, normalize, state, user_id};
 
 static mut PREV: pg_sys::post_parse_analyze_hook_type = None;
 
@@ -42,12 +43,7 @@ unsafe extern "C-unwind" fn post_parse_analyze(
             if q.queryId == 0 || !q.utilityStmt.is_null() || (*pstate).p_sourcetext.is_null() {
                 return;
             }
-            let key = shmem::Key {
-                dbid: pg_sys::MyDatabaseId,
-                userid: pg_sys::GetUserId(),
-                queryid: q.queryId,
-            };
-            if shmem::exists(&key) {
+            if state::known(&key(user_id(), q.queryId)) {
                 return;
             }
             let j = &*jstate;

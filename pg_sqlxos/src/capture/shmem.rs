@@ -15,6 +15,15 @@
 //! a few instructions and never across a PostgreSQL call), in exclusive
 //! mode to insert, evict and reset.
 //!
+//! The hot path (an execution of a statement already in the workload) takes
+//! the lock once, in shared mode, and calls the lock and hash functions
+//! directly rather than through pgrx's FFI guard (a `sigsetjmp` per call):
+//! they raise no ERROR in these uses (see [`raw`]).
+//!
+//! A generation counter, bumped by every eviction and reset, lets backends
+//! remember which statements have an entry without asking under the lock
+//! each time (see `state::known`).
+//!
 //! Eviction: when the table is full, the 5% entries (at least one) with the
 //! lowest usage score are removed in one pass. Each execution adds its time
 //! in ms plus 1 to the entry's score, and every eviction pass ages all scores
@@ -181,6 +190,29 @@ struct Header {
     lock: *mut pg_sys::LWLock,
     max: i64,
     evictions: AtomicU64,
+    /// Bumped after entries are removed (eviction, reset).
+    generation: AtomicU64,
+}
+
+/// PostgreSQL functions called without pgrx's FFI guard, on the hot path.
+/// Each raises no ERROR in the way it is used here: `LWLockAcquire` only
+/// when a backend holds over 200 LWLocks (we hold at most this one),
+/// `LWLockRelease` only for a lock not held (we release only what
+/// [`Locked`] acquired), `hash_search` with `HASH_FIND` never.
+mod raw {
+    use pgrx::pg_sys;
+    use std::ffi::c_void;
+
+    unsafe extern "C-unwind" {
+        pub fn LWLockAcquire(lock: *mut pg_sys::LWLock, mode: pg_sys::LWLockMode::Type) -> bool;
+        pub fn LWLockRelease(lock: *mut pg_sys::LWLock);
+        pub fn hash_search(
+            hashp: *mut pg_sys::HTAB,
+            key: *const c_void,
+            action: pg_sys::HASHACTION::Type,
+            found: *mut bool,
+        ) -> *mut c_void;
+    }
 }
 
 static mut HEADER: *mut Header = std::ptr::null_mut();
@@ -251,6 +283,7 @@ unsafe extern "C-unwind" fn shmem_startup() {
                 lock: &raw mut (*pg_sys::GetNamedLWLockTranche(LOCK_NAME.as_ptr())).lock,
                 max: max_entries(),
                 evictions: AtomicU64::new(0),
+                generation: AtomicU64::new(0),
             });
         }
         let mut ctl: pg_sys::HASHCTL = std::mem::zeroed();
@@ -289,7 +322,7 @@ impl Locked {
             } else {
                 pg_sys::LWLockMode::LW_SHARED
             };
-            pg_sys::LWLockAcquire(lock, mode);
+            raw::LWLockAcquire(lock, mode);
             Locked(lock)
         }
     }
@@ -298,16 +331,16 @@ impl Locked {
 impl Drop for Locked {
     fn drop(&mut self) {
         // SAFETY: we hold this lock (acquired in new).
-        unsafe { pg_sys::LWLockRelease(self.0) };
+        unsafe { raw::LWLockRelease(self.0) };
     }
 }
 
 /// Finds an entry; the caller holds the lock.
 fn find(key: &Key) -> *mut Entry {
     // SAFETY: HASH is a valid shared table with keys of size_of::<Key>();
-    // HASH_FIND never allocates.
+    // HASH_FIND never allocates nor raises an ERROR.
     unsafe {
-        pg_sys::hash_search(
+        raw::hash_search(
             HASH,
             (key as *const Key).cast::<c_void>(),
             pg_sys::HASHACTION::HASH_FIND,
@@ -339,11 +372,21 @@ pub fn exists(key: &Key) -> bool {
     !find(key).is_null()
 }
 
-/// Records one execution; `text` gives the normalized text when the entry
-/// has to be created.
-pub fn record(s: &Sample<'_>, text: impl FnOnce() -> String) {
+/// The workload's generation: changes whenever entries are removed.
+pub fn generation() -> u64 {
     if !ready() {
-        return;
+        return 0;
+    }
+    // SAFETY: HEADER is valid once ready().
+    unsafe { (*HEADER).generation.load(Ordering::Acquire) }
+}
+
+/// Records one execution; `text` gives the normalized text when the entry
+/// has to be created. Returns whether the entry is there (it is not when
+/// the shared hash table is out of memory).
+pub fn record(s: &Sample<'_>, text: impl FnOnce() -> String) -> bool {
+    if !ready() {
+        return false;
     }
     {
         let _l = Locked::new(false);
@@ -352,7 +395,7 @@ pub fn record(s: &Sample<'_>, text: impl FnOnce() -> String) {
             // SAFETY: the entry stays while we hold the lock in shared mode
             // (removal needs it exclusive); counters are changed under its spinlock.
             unsafe { update(e, s) };
-            return;
+            return true;
         }
     }
     let text = text();
@@ -373,13 +416,14 @@ pub fn record(s: &Sample<'_>, text: impl FnOnce() -> String) {
             )
             .cast::<Entry>();
             if e.is_null() {
-                return;
+                return false;
             }
             init_entry(e, &text);
         }
     }
     // SAFETY: as above, under the exclusive lock.
     unsafe { update(e, s) };
+    true
 }
 
 /// # Safety
@@ -502,6 +546,7 @@ unsafe fn evict() {
             );
         }
         (*HEADER).evictions.fetch_add(n as u64, Ordering::Relaxed);
+        (*HEADER).generation.fetch_add(1, Ordering::Release);
     }
 }
 
@@ -534,6 +579,7 @@ pub fn reset(dbid: pg_sys::Oid) -> i64 {
                 std::ptr::null_mut(),
             );
         }
+        (*HEADER).generation.fetch_add(1, Ordering::Release);
     }
     keys.len() as i64
 }

@@ -286,6 +286,116 @@ mod tests {
         assert_eq!(same_id, Some(true));
     }
 
+    /// The time of an execution comes from the executor hooks' own clock.
+    #[pg_test]
+    fn executions_are_timed_by_the_executor_hooks() {
+        reset();
+        Spi::run("SELECT pg_sleep(0.05)").unwrap();
+        Spi::run("SELECT pg_sleep(0.02)").unwrap();
+        let ok = Spi::get_one::<bool>(
+            "SELECT calls = 2 AND min_ms >= 20 AND max_ms >= 50 AND max_ms < 5000
+                    AND total_ms >= 70
+             FROM sqlxos.workload WHERE query = 'SELECT pg_sleep($1)'",
+        )
+        .unwrap();
+        assert_eq!(ok, Some(true));
+    }
+
+    /// A backend remembers which statements have an entry (to skip the
+    /// shared lock and the normalization); a reset, or an eviction, makes
+    /// it forget: the statement run again gets a new, normalized entry.
+    #[pg_test]
+    fn a_statement_known_before_a_reset_is_normalized_again_after_it() {
+        small_table();
+        reset();
+        Spi::run("SELECT b FROM capt_small WHERE a = 1 AND a < 7").unwrap();
+        Spi::run("SELECT b FROM capt_small WHERE a = 2 AND a < 8").unwrap();
+        assert_eq!(entry("SELECT b FROM capt_small WHERE a = %").unwrap().0, 2);
+        Spi::run("SELECT sqlxos.reset()").unwrap();
+        Spi::run("SELECT b FROM capt_small WHERE a = 3 AND a < 9").unwrap();
+        let (calls, q, ..) = entry("SELECT b FROM capt_small WHERE a = %").unwrap();
+        assert_eq!(
+            (calls, q.as_str()),
+            (1, "SELECT b FROM capt_small WHERE a = $1 AND a < $2")
+        );
+    }
+
+    /// Capture follows the extension: nothing is recorded in a database
+    /// without it, and a backend's cached answer changes as soon as the
+    /// extension is created or dropped there, by itself or by another
+    /// backend. Over dblink: `capt_adm` creates a scratch database,
+    /// `capt_ext` creates and drops the extension in it, `capt_db` runs
+    /// the probes there.
+    #[pg_test]
+    fn capture_starts_and_stops_with_the_extension_in_the_database() {
+        reset();
+        let conn = |name: &str, db: &str| {
+            format!(
+                "SELECT dblink_connect('{name}', format('host=127.0.0.1 port=%s dbname=%s',
+                                       current_setting('port'), {db}))"
+            )
+        };
+        Spi::run("CREATE EXTENSION IF NOT EXISTS dblink").unwrap();
+        Spi::run(&conn("capt_adm", "current_database()")).unwrap();
+        Spi::run(
+            "SELECT dblink_exec('capt_adm', 'DROP DATABASE IF EXISTS capt_noext WITH (FORCE)');
+             SELECT dblink_exec('capt_adm', 'CREATE DATABASE capt_noext')",
+        )
+        .unwrap();
+        Spi::run(&conn("capt_ext", "'capt_noext'")).unwrap();
+        Spi::run(&conn("capt_db", "'capt_noext'")).unwrap();
+        let db =
+            Spi::get_one::<pg_sys::Oid>("SELECT oid FROM pg_database WHERE datname = 'capt_noext'")
+                .unwrap()
+                .unwrap();
+        let probe = |sql: &str| {
+            Spi::run(&format!(
+                "SELECT * FROM dblink('capt_db', '{sql}') AS t(x int)"
+            ))
+            .unwrap();
+        };
+        let texts = || {
+            let mut t: Vec<String> = crate::capture::shmem::read(|k| k.dbid == db)
+                .into_iter()
+                .map(|e| e.text)
+                .filter(|t| t.contains("capt_probe"))
+                .collect();
+            t.sort();
+            t
+        };
+        // No extension: nothing, and the answer is cached in capt_db.
+        probe("SELECT 1 AS capt_probe");
+        probe("SELECT 1 AS capt_probe");
+        assert_eq!(texts(), Vec::<String>::new());
+        // Created by another backend: capt_db records from its next statement.
+        Spi::run("SELECT dblink_exec('capt_ext', 'CREATE EXTENSION sqlxos')").unwrap();
+        probe("SELECT 1 + 1 AS capt_probe");
+        assert_eq!(texts(), vec!["SELECT $1 + $2 AS capt_probe".to_string()]);
+        // Dropped by another backend: capt_db stops.
+        Spi::run("SELECT dblink_exec('capt_ext', 'DROP EXTENSION sqlxos')").unwrap();
+        probe("SELECT 1 + 1 + 1 AS capt_probe");
+        assert_eq!(texts(), vec!["SELECT $1 + $2 AS capt_probe".to_string()]);
+        // Created and dropped by capt_db itself.
+        Spi::run("SELECT dblink_exec('capt_db', 'CREATE EXTENSION sqlxos')").unwrap();
+        probe("SELECT 2 * 3 AS capt_probe");
+        Spi::run("SELECT dblink_exec('capt_db', 'DROP EXTENSION sqlxos')").unwrap();
+        probe("SELECT 2 * 3 * 4 AS capt_probe");
+        assert_eq!(
+            texts(),
+            vec![
+                "SELECT $1 * $2 AS capt_probe".to_string(),
+                "SELECT $1 + $2 AS capt_probe".to_string()
+            ]
+        );
+        Spi::run(
+            "SELECT dblink_disconnect('capt_db'); SELECT dblink_disconnect('capt_ext');
+             SELECT dblink_exec('capt_adm', 'DROP DATABASE capt_noext WITH (FORCE)');
+             SELECT dblink_disconnect('capt_adm')",
+        )
+        .unwrap();
+        crate::capture::shmem::reset(db);
+    }
+
     #[pg_test]
     fn capture_never_breaks_user_statements() {
         small_table();
