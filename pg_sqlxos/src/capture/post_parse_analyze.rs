@@ -62,7 +62,7 @@ unsafe extern "C-unwind" fn post_parse_analyze(
                 q.stmt_len,
                 &locs,
                 j.highest_extern_param_id,
-                shmem::TEXT_LEN,
+                super::shmem::TEXT_LEN,
             );
             state::remember_text(q.queryId, text);
         }
