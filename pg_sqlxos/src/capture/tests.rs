@@ -357,7 +357,11 @@ mod tests {
         let texts = || {
             let mut t: Vec<String> = crate::capture::shmem::read(|k| k.dbid == db)
                 .into_iter()
-                .map(|e| e.text)
+                .map(|e| {
+                    crate::capture::normalize::split_sample(&e.text)
+                        .0
+                        .to_owned()
+                })
                 .filter(|t| t.contains("capt_probe"))
                 .collect();
             t.sort();
