@@ -162,14 +162,14 @@ mod test {
         let mut s = Store::default();
         s.record("SELECT * FROM t WHERE a = 1", 2.0, 1, false);
         s.record("select * from T where a = 42", 4.0, 3, true);
-        s.record("PRAGMA  page_size", 1.0, 1, false);
+        s.record("not  sql (((", 1.0, 1, false);
         let v = s.snapshot();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].query, "SELECT * FROM t WHERE a = ?");
         assert_eq!((v[0].calls, v[0].rows, v[0].interrupted), (2, 4, 1));
         assert_eq!(v[0].mean_ms(), 3.0);
         assert_eq!(v[0].sample.as_deref(), Some("SELECT * FROM t WHERE a = 1"));
-        assert_eq!(v[1].query, "PRAGMA page_size");
+        assert_eq!(v[1].query, "not sql (((");
         assert_eq!(v[1].sample, None);
         assert_eq!(s.reset(), 2);
         assert!(s.snapshot().is_empty());
