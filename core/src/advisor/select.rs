@@ -9,6 +9,11 @@
 //! are re-taken, so a second index for the same query must earn its place
 //! on top of the first. A candidate that makes any query more than 1%
 //! costlier is rejected.
+//!
+//! Never both (a) and (a, b): a candidate that extends a picked index (same
+//! table and predicate, the picked key a prefix of its key) is priced as a
+//! replacement of it, and replaces it when picked; a candidate that a picked
+//! index extends is not considered.
 
 use super::candidates::{generate, Candidate};
 use super::explain;
@@ -63,6 +68,10 @@ pub fn advise(
         let mut best: Option<(usize, f64, Eval)> = None;
         let mut drop_now: Vec<(usize, String)> = Vec::new();
         for (ci, cand) in pool.iter().enumerate() {
+            if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
+                why[ci] = Some(format!("{} extends it", p.name()));
+                continue;
+            }
             let bytes = oracle.size(&cand.index)?;
             if used_bytes.saturating_add(bytes) > opts.max_bytes {
                 why[ci] = Some(format!(
@@ -146,6 +155,17 @@ pub fn advise(
         for (qi, c) in &e.after {
             now[*qi] = *c;
         }
+        // The picks it extends are replaced by it.
+        while let Some(i) = picked.iter().position(|p| extends(&cand.index, p)) {
+            picked.remove(i);
+            let old = picks.remove(i);
+            used_bytes = used_bytes.saturating_sub(old.bytes);
+            progress(&format!(
+                "{} replaces {}",
+                cand.index.name(),
+                old.index.name()
+            ));
+        }
         picked.push(cand.index.clone());
         picks.push(pick(workload, catalog, &cand, &e, style));
     }
@@ -202,7 +222,11 @@ fn evaluate(
     opts: &AdviceOptions,
     oracle: &mut Cached<'_>,
 ) -> Result<Eval> {
-    let mut set = picked.to_vec();
+    let mut set: Vec<IndexDef> = picked
+        .iter()
+        .filter(|p| !extends(&cand.index, p))
+        .cloned()
+        .collect();
     set.push(cand.index.clone());
     let mut e = Eval {
         bytes,
@@ -251,6 +275,19 @@ fn evaluate(
         e.penalty = opts.write_penalty.max(0.0) * t.writes.max(0.0) * depth;
     }
     Ok(e)
+}
+
+/// Whether `long` serves every lookup `short` serves: same table and
+/// predicate, `short`'s key a prefix of `long`'s, its stored columns stored
+/// in `long` too. (An index extends itself.)
+fn extends(long: &IndexDef, short: &IndexDef) -> bool {
+    long.table == short.table
+        && long.predicate == short.predicate
+        && long.columns.starts_with(&short.columns)
+        && {
+            let all = long.all_columns();
+            short.include.iter().all(|c| all.contains(c))
+        }
 }
 
 fn pick(
