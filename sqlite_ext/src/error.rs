@@ -13,6 +13,10 @@ pub(crate) enum Error {
     /// adapter refused an argument the way the core would (not UTF-8).
     #[error(transparent)]
     Core(#[from] sqlxos_core::Error),
+    /// Anything else a function or virtual table refuses or fails at, said
+    /// in plain words: `suggest_indexes_for(): argument "sql" ...`.
+    #[error("{func}(): {message}")]
+    Message { func: &'static str, message: String },
     /// A panic in the core, caught before it could reach SQLite.
     #[error("{func}(): internal error: {message}")]
     Panic { func: &'static str, message: String },

@@ -18,6 +18,8 @@ use std::os::raw::{c_char, c_int};
 
 use rusqlite::{ffi, Connection};
 
+mod advice;
+mod capture;
 mod convert;
 mod error;
 mod register;
@@ -72,5 +74,11 @@ pub unsafe extern "C" fn sqlite3_sqlxossqlite_init(
 /// generators' RNG) run at thread exit is never unmapped under them.
 fn init(db: Connection) -> rusqlite::Result<bool> {
     register::register_all(&db)?;
+    // SAFETY: only the address is kept; the state lives in the connection's
+    // function and module registrations and dies with the connection.
+    let state = capture::ConnState::new(unsafe { db.handle() });
+    capture::functions::register(&db, &state)?;
+    capture::vtab::register(&db, &state)?;
+    advice::vtab::register(&db, &state)?;
     Ok(true)
 }

@@ -100,6 +100,16 @@ fn guarded(
         .map_err(Error::into_sqlite)
 }
 
+/// [`guarded`] for functions that build the SQLite value themselves.
+pub(crate) fn guarded_value(
+    func: &'static str,
+    f: impl FnOnce() -> Result<SqliteValue, Error>,
+) -> rusqlite::Result<SqliteValue> {
+    panic::catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(Error::panic(func, payload.as_ref())))
+        .map_err(Error::into_sqlite)
+}
+
 fn call(spec: &'static FnSpec, ctx: &Context<'_>) -> Result<Value<'static>, Error> {
     let raw: Vec<ValueRef<'_>> = (0..ctx.len()).map(|i| ctx.get_raw(i)).collect();
     functions::check_arity(spec, raw.len())?;

@@ -2,7 +2,9 @@
 # Tests of the sqlxos SQLite extension against the real SQLite of this
 # machine: the sqlite3 CLI (cli_cases.sql, compared line by line with
 # cli_expected.out / cli_expected.err) and Python's sqlite3 module
-# (test_sqlite.py, run with /usr/bin/python3, which can load extensions).
+# (test_sqlite.py, run with /usr/bin/python3, which can load extensions);
+# workload capture and index advice on 100k-row tables, from Python and the
+# CLI (test_advice.py).
 #
 #   tests/sqlite/run.sh            # from anywhere; honours CARGO_TARGET_DIR
 #
@@ -84,6 +86,25 @@ else
     failed=$((failed + f))
     if (( py_status != 0 && f == 0 )); then
         echo "FAIL python: exit status $py_status"
+        failed=$((failed + 1))
+    fi
+fi
+
+echo "== advice and capture (test_advice.py: python and the CLI)"
+set +e
+"$python" "$here/test_advice.py" "$lib" "$work" | tee "$work/advice.out"
+adv_status=${PIPESTATUS[0]}
+set -e
+summary="$(grep -E '^advice: [0-9]+ passed, [0-9]+ failed$' "$work/advice.out" | tail -n1 || true)"
+if [[ -z "$summary" ]]; then
+    echo "FAIL advice: no summary line (exit status $adv_status)"
+    failed=$((failed + 1))
+else
+    read -r _ p _ f _ <<< "$summary"
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if (( adv_status != 0 && f == 0 )); then
+        echo "FAIL advice: exit status $adv_status"
         failed=$((failed + 1))
     fi
 fi

@@ -11,6 +11,7 @@ mod explain;
 mod index_def;
 mod oracle;
 mod select;
+pub mod sqlite_cost;
 
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,11 @@
 //! are re-taken, so a second index for the same query must earn its place
 //! on top of the first. A candidate that makes any query more than 1%
 //! costlier is rejected.
+//!
+//! Never both (a) and (a, b): a candidate that extends a picked index (same
+//! table and predicate, the picked key a prefix of its key) is priced as a
+//! replacement of it, and replaces it when picked; a candidate that a picked
+//! index extends is not considered.
 
 use super::candidates::{generate, Candidate};
 use super::explain;
@@ -63,11 +68,8 @@ pub fn advise(
         let mut best: Option<(usize, f64, Eval)> = None;
         let mut drop_now: Vec<(usize, String)> = Vec::new();
         for (ci, cand) in pool.iter().enumerate() {
-            if let Some(p) = picked.iter().find(|p| overlaps(p, &cand.index)) {
-                why[ci] = Some(format!(
-                    "{} was proposed already and shares its leading columns",
-                    p.name()
-                ));
+            if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
+                why[ci] = Some(format!("{} extends it", p.name()));
                 continue;
             }
             let bytes = oracle.size(&cand.index)?;
@@ -153,6 +155,17 @@ pub fn advise(
         for (qi, c) in &e.after {
             now[*qi] = *c;
         }
+        // The picks it extends are replaced by it.
+        while let Some(i) = picked.iter().position(|p| extends(&cand.index, p)) {
+            picked.remove(i);
+            let old = picks.remove(i);
+            used_bytes = used_bytes.saturating_sub(old.bytes);
+            progress(&format!(
+                "{} replaces {}",
+                cand.index.name(),
+                old.index.name()
+            ));
+        }
         picked.push(cand.index.clone());
         picks.push(pick(workload, catalog, &cand, &e, style));
     }
@@ -170,15 +183,6 @@ pub fn advise(
         workload_cost_before: before,
         workload_cost_after: weighted(&now),
     })
-}
-
-/// Whether two indexes on the same table have one's key columns as a prefix
-/// of the other's (`(a)` and `(a, b)`, or `(a)` and `(a) INCLUDE (c)`): the
-/// longer one serves the shorter one's queries, so proposing both wastes
-/// space and write time.
-fn overlaps(a: &IndexDef, b: &IndexDef) -> bool {
-    let n = a.columns.len().min(b.columns.len());
-    a.table == b.table && a.predicate == b.predicate && n > 0 && a.columns[..n] == b.columns[..n]
 }
 
 /// What one candidate would do on top of the picked set.
@@ -218,7 +222,11 @@ fn evaluate(
     opts: &AdviceOptions,
     oracle: &mut Cached<'_>,
 ) -> Result<Eval> {
-    let mut set = picked.to_vec();
+    let mut set: Vec<IndexDef> = picked
+        .iter()
+        .filter(|p| !extends(&cand.index, p))
+        .cloned()
+        .collect();
     set.push(cand.index.clone());
     let mut e = Eval {
         bytes,
@@ -269,6 +277,19 @@ fn evaluate(
     Ok(e)
 }
 
+/// Whether `long` serves every lookup `short` serves: same table and
+/// predicate, `short`'s key a prefix of `long`'s, its stored columns stored
+/// in `long` too. (An index extends itself.)
+fn extends(long: &IndexDef, short: &IndexDef) -> bool {
+    long.table == short.table
+        && long.predicate == short.predicate
+        && long.columns.starts_with(&short.columns)
+        && {
+            let all = long.all_columns();
+            short.include.iter().all(|c| all.contains(c))
+        }
+}
+
 fn pick(
     workload: &[WorkloadQuery],
     catalog: &Catalog,
@@ -300,25 +321,5 @@ fn pick(
             .map(|&i| (workload[i].id.clone(), workload[i].text.clone()))
             .collect(),
         reason,
-    }
-}
-
-#[cfg(test)]
-mod overlap_tests {
-    use super::*;
-
-    #[test]
-    fn prefixes_on_one_table_overlap() {
-        let a = IndexDef::new("t", &["a"]);
-        let ab = IndexDef::new("t", &["a", "b"]);
-        let mut a_inc = IndexDef::new("t", &["a"]);
-        a_inc.include = vec!["c".into()];
-        let mut a_part = IndexDef::new("t", &["a"]);
-        a_part.predicate = Some("c > 0".into());
-        assert!(overlaps(&a, &ab) && overlaps(&ab, &a));
-        assert!(overlaps(&a, &a_inc));
-        assert!(!overlaps(&a, &IndexDef::new("t", &["b", "a"])));
-        assert!(!overlaps(&a, &IndexDef::new("u", &["a"])));
-        assert!(!overlaps(&a, &a_part));
     }
 }

@@ -9,11 +9,13 @@
 //! unqualified column with several tables in scope) an optional
 //! [`Catalog`](crate::catalog::Catalog) settles it ([`features_with_catalog`]).
 
+mod conjuncts;
 mod features;
 mod fingerprint;
 mod parse;
 mod resolve;
 
+pub use conjuncts::{table_filters, Conjunct, TableFilter};
 pub use features::{
     features, features_with_catalog, ColumnRef, JoinPair, Predicate, PredicateOp, QueryFeatures,
     SortKey, StatementKind,

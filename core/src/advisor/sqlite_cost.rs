@@ -1,0 +1,735 @@
+//! A cost for SQLite plans. `EXPLAIN QUERY PLAN` says which loops SQLite
+//! runs (`SCAN t`, `SEARCH t USING INDEX i (a=? AND b>?)`, `USE TEMP
+//! B-TREE FOR ORDER BY`, subqueries) but prints no cost, so the advisor
+//! prices the plan itself, in units of one sequential page read:
+//!
+//! - `SCAN t`: every page of the table read in order, `rows / rows_per_page`,
+//!   plus [`CPU_ROW`] per row.
+//! - `SCAN t USING COVERING INDEX i`: the same over the index's pages.
+//! - `SCAN t USING INDEX i` (to deliver rows in index order): the index's
+//!   pages, plus one table lookup per row ([`RANDOM_ROW`]): the table is read
+//!   in random order.
+//! - `SEARCH t USING [COVERING] INDEX i (a=? AND b>?)`: one descent
+//!   ([`RANDOM_ROW`]), then the index entries the constraints select, read in
+//!   order, plus one lookup per entry unless the index covers the query. The
+//!   entries selected are the table's rows times the selectivity of the
+//!   constrained columns: measured on sample rows where the query's
+//!   condition on the column has constants; else from `sqlite_stat1` (rows
+//!   per key of the index prefix) for equalities and SQLite's own guess of
+//!   1/4 per bound for ranges.
+//! - A skip-scan (`SEARCH t USING INDEX i (ANY(a) AND b=?)`) descends once
+//!   per distinct value of each skipped column `a`.
+//! - `SEARCH t USING INTEGER PRIMARY KEY` / `PRIMARY KEY`: a descent, then
+//!   the table's own pages in order.
+//! - `AUTOMATIC [PARTIAL] COVERING INDEX`: SQLite builds it each run (a scan
+//!   and one b-tree insert per row), then searches it.
+//! - Loops nest: each loop runs once per row the loops before it produce
+//!   (its rows after every condition on the table, measured or guessed).
+//!   A correlated subquery runs once per row of its block.
+//! - `USE TEMP B-TREE FOR ORDER BY / GROUP BY / DISTINCT`: a sort,
+//!   `n log2 n` x [`CPU_ROW`].
+//! - `LIMIT n` on a top-level block without a temp b-tree stops its loops
+//!   early: their cost is scaled by `n / rows` when below 1.
+//!
+//! With these weights an index that makes SQLite read more than a few per
+//! cent of a table row by row costs more than scanning the table, which is
+//! how an index that turns a scan into random reads of most of a table is
+//! judged worse than none.
+
+/// Cost of processing one row (or index entry) in the CPU, in page reads.
+pub const CPU_ROW: f64 = 0.01;
+/// Cost of fetching one row by key in random order: one b-tree descent whose
+/// interior pages are cached and whose leaf page is not, in page reads.
+pub const RANDOM_ROW: f64 = 0.5;
+/// SQLite's guess for one bound of a range without sample data.
+pub const RANGE_BOUND: f64 = 0.25;
+/// Rows assumed for a table or subquery the context does not know.
+const UNKNOWN_ROWS: f64 = 100.0;
+/// Bytes of b-tree overhead per row or index entry.
+const ENTRY_OVERHEAD: f64 = 12.0;
+
+/// One row of `EXPLAIN QUERY PLAN` (`id`, `parent`, `detail`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EqpRow {
+    pub id: i64,
+    pub parent: i64,
+    pub detail: String,
+}
+
+/// A condition of the query on one table, with its selectivity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CondSel {
+    /// The one column it reads, if one.
+    pub column: Option<String>,
+    /// Fraction of rows that pass, in (0, 1].
+    pub sel: f64,
+    /// Measured on sample rows (else a guess from statistics).
+    pub measured: bool,
+}
+
+/// What the cost needs to know of one table reference of the query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableShape {
+    pub rows: f64,
+    /// Average bytes of a row (payload).
+    pub row_bytes: f64,
+    /// The query's conditions on this reference alone.
+    pub conds: Vec<CondSel>,
+    /// Distinct values per column, where known.
+    pub distinct: Vec<(String, f64)>,
+}
+
+/// What the cost needs to know of one index (real or hypothetical).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexShape {
+    pub columns: Vec<String>,
+    /// `sqlite_stat1`: rows per distinct key of each prefix.
+    pub rows_per_key: Vec<f64>,
+    /// Average bytes of an entry (key columns and rowid).
+    pub entry_bytes: f64,
+}
+
+/// Lookups the cost needs; implemented by the SQLite adapter.
+pub trait PlanContext {
+    /// The table behind a name the plan prints (alias or table name).
+    fn table(&self, binding: &str) -> Option<&TableShape>;
+    /// An index by name.
+    fn index(&self, name: &str) -> Option<&IndexShape>;
+    /// The database page size in bytes.
+    fn page_size(&self) -> f64;
+}
+
+/// The price of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanCost {
+    pub cost: f64,
+    /// Rows the top-level block produces (estimate).
+    pub rows: f64,
+    /// Names of the indexes the plan reads.
+    pub indexes: Vec<String>,
+}
+
+/// How a loop reads its table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Access {
+    /// `SCAN CONSTANT ROW` and the like.
+    Constant,
+    Scan {
+        index: Option<String>,
+        covering: bool,
+    },
+    Search {
+        index: Option<String>,
+        covering: bool,
+        /// `INTEGER PRIMARY KEY` or `PRIMARY KEY`.
+        primary: bool,
+        automatic: bool,
+        constraints: Vec<Constraint>,
+    },
+}
+
+/// One constraint of a `SEARCH`: `a=?` or `b>?`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    pub column: String,
+    pub equality: bool,
+    /// `ANY(a)`: a skip-scan over the distinct values of a leading column
+    /// the query does not constrain (one descent per value).
+    pub skip: bool,
+}
+
+/// A `SCAN` or `SEARCH` line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loop {
+    pub binding: String,
+    pub access: Access,
+}
+
+/// Parses one `SCAN ...` / `SEARCH ...` detail; `None` for other lines.
+pub fn parse_loop(detail: &str) -> Option<Loop> {
+    let (search, rest) = if let Some(r) = detail.strip_prefix("SEARCH ") {
+        (true, r)
+    } else if let Some(r) = detail.strip_prefix("SCAN ") {
+        (false, r)
+    } else {
+        return None;
+    };
+    // The inner table of an outer join: `... (a=?) LEFT-JOIN`.
+    let rest = rest
+        .strip_suffix(" LEFT-JOIN")
+        .or_else(|| rest.strip_suffix(" RIGHT-JOIN"))
+        .unwrap_or(rest);
+    if !search && (rest == "CONSTANT ROW" || rest.starts_with("CONSTANT ROW")) {
+        return Some(Loop {
+            binding: String::new(),
+            access: Access::Constant,
+        });
+    }
+    let (binding, using) = match rest.find(" USING ") {
+        Some(p) => (&rest[..p], Some(&rest[p + 7..])),
+        None => (rest.trim_end_matches(" VIRTUAL TABLE"), None),
+    };
+    let binding = binding.to_owned();
+    let Some(using) = using else {
+        return Some(Loop {
+            binding,
+            access: if search {
+                Access::Search {
+                    index: None,
+                    covering: false,
+                    primary: false,
+                    automatic: false,
+                    constraints: Vec::new(),
+                }
+            } else {
+                Access::Scan {
+                    index: None,
+                    covering: false,
+                }
+            },
+        });
+    };
+    let (head, cons) = match (using.find(" ("), using.ends_with(')')) {
+        (Some(p), true) => (&using[..p], Some(&using[p + 2..using.len() - 1])),
+        _ => match using.strip_prefix('(') {
+            // `USING (a=?)` is not printed by SQLite; be lenient.
+            Some(c) => ("", Some(c.trim_end_matches(')'))),
+            None => (using, None),
+        },
+    };
+    let automatic = head.starts_with("AUTOMATIC ");
+    let covering = head.contains("COVERING INDEX");
+    let primary = head == "INTEGER PRIMARY KEY" || head == "PRIMARY KEY";
+    let index = head
+        .strip_prefix("COVERING INDEX ")
+        .or_else(|| head.strip_prefix("INDEX "))
+        .map(str::to_owned);
+    if !search {
+        return Some(Loop {
+            binding,
+            access: Access::Scan { index, covering },
+        });
+    }
+    let constraints = cons.map(parse_constraints).unwrap_or_default();
+    Some(Loop {
+        binding,
+        access: Access::Search {
+            index,
+            covering: covering || primary,
+            primary,
+            automatic,
+            constraints,
+        },
+    })
+}
+
+/// `a=? AND b>? AND b<?` into constraints.
+fn parse_constraints(s: &str) -> Vec<Constraint> {
+    s.split(" AND ")
+        .filter_map(|part| {
+            let part = part.trim();
+            if let Some(col) = part.strip_prefix("ANY(").and_then(|r| r.strip_suffix(')')) {
+                return Some(Constraint {
+                    column: col.trim().to_owned(),
+                    equality: false,
+                    skip: true,
+                });
+            }
+            let p = part.find(['=', '<', '>'])?;
+            let column = part[..p].trim().to_owned();
+            let equality = part[p..].starts_with('=') && !part[p..].starts_with("=>");
+            // `(a,b)>(?,?)` row values: keep the first column as a range.
+            let column = column
+                .trim_start_matches('(')
+                .split(',')
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            (!column.is_empty()).then_some(Constraint {
+                column,
+                equality,
+                skip: false,
+            })
+        })
+        .collect()
+}
+
+struct Node<'a> {
+    row: &'a EqpRow,
+    children: Vec<usize>,
+}
+
+/// Prices the plan `rows` (as `EXPLAIN QUERY PLAN` returns them). `limit`
+/// is the outermost query's LIMIT, if any.
+pub fn plan_cost(rows: &[EqpRow], limit: Option<f64>, ctx: &dyn PlanContext) -> PlanCost {
+    let nodes: Vec<Node<'_>> = rows
+        .iter()
+        .map(|r| Node {
+            row: r,
+            children: rows
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.parent == r.id && c.id != r.id)
+                .map(|(i, _)| i)
+                .collect(),
+        })
+        .collect();
+    let top: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !rows.iter().any(|p| p.id == r.parent && p.id != r.id))
+        .map(|(i, _)| i)
+        .collect();
+    let mut w = Walk {
+        ctx,
+        nodes: &nodes,
+        indexes: Vec::new(),
+        depth: 0,
+    };
+    let (cost, out) = w.block(&top, limit);
+    PlanCost {
+        cost,
+        rows: out,
+        indexes: w.indexes,
+    }
+}
+
+struct Walk<'a> {
+    ctx: &'a dyn PlanContext,
+    nodes: &'a [Node<'a>],
+    indexes: Vec<String>,
+    depth: usize,
+}
+
+impl Walk<'_> {
+    /// Cost and output rows of one block of sibling lines.
+    fn block(&mut self, ids: &[usize], limit: Option<f64>) -> (f64, f64) {
+        self.depth += 1;
+        if self.depth > 64 {
+            self.depth -= 1;
+            return (0.0, 1.0);
+        }
+        let mut iterations = 1.0_f64;
+        let mut loops = 0.0;
+        let mut other = 0.0;
+        let mut sorted = false;
+        let mut any_loop = false;
+        for &i in ids {
+            let node = &self.nodes[i];
+            let detail = node.row.detail.as_str();
+            if let Some(l) = parse_loop(detail) {
+                let (c, out) = self.loop_cost(&l, iterations);
+                loops += iterations * c;
+                iterations = (iterations * out).max(1e-6);
+                any_loop = true;
+            } else if detail.starts_with("USE TEMP B-TREE") {
+                sorted = true;
+                other += iterations * (iterations + 2.0).log2() * CPU_ROW;
+            } else if detail.starts_with("MULTI-INDEX OR") {
+                let (mut c, mut out) = (0.0, 0.0);
+                for &ch in &node.children.clone() {
+                    let (cc, oo) = self.block(&self.nodes[ch].children.clone(), None);
+                    c += cc;
+                    out += oo;
+                }
+                loops += iterations * c;
+                iterations = (iterations * out).max(1e-6);
+                any_loop = true;
+            } else if detail.starts_with("CORRELATED") {
+                let (c, _) = self.block(&node.children.clone(), None);
+                other += iterations * c;
+            } else if !node.children.is_empty() {
+                let (c, out) = self.block(&node.children.clone(), None);
+                other += c;
+                if detail.starts_with("COMPOUND") && !any_loop {
+                    iterations = out;
+                }
+            }
+        }
+        if let Some(n) = limit {
+            if !sorted && any_loop && iterations > n {
+                loops *= (n / iterations).max(1e-9);
+            }
+        }
+        self.depth -= 1;
+        let out = match limit {
+            Some(n) => iterations.min(n),
+            None => iterations,
+        };
+        (loops + other, out)
+    }
+
+    /// Cost of one run of a loop and the rows one run produces.
+    fn loop_cost(&mut self, l: &Loop, iterations: f64) -> (f64, f64) {
+        let unknown = TableShape {
+            rows: UNKNOWN_ROWS,
+            row_bytes: 100.0,
+            conds: Vec::new(),
+            distinct: Vec::new(),
+        };
+        let t = self.ctx.table(&l.binding).unwrap_or(&unknown);
+        let page = self.ctx.page_size().max(512.0);
+        let rows = t.rows.max(1.0);
+        let per_page = |bytes: f64| (page / (bytes + ENTRY_OVERHEAD)).max(1.0);
+        let rpp = per_page(t.row_bytes);
+        let filter: f64 = t
+            .conds
+            .iter()
+            .map(|c| c.sel)
+            .product::<f64>()
+            .clamp(1e-9, 1.0);
+        match &l.access {
+            Access::Constant => (0.0, 1.0),
+            Access::Scan { index: None, .. } => (rows / rpp + rows * CPU_ROW, rows * filter),
+            Access::Scan {
+                index: Some(name),
+                covering,
+            } => {
+                self.note(name);
+                let epp = self
+                    .ctx
+                    .index(name)
+                    .map_or(rpp, |i| per_page(i.entry_bytes));
+                let mut c = rows / epp + rows * CPU_ROW;
+                if !covering {
+                    c += rows * RANDOM_ROW;
+                }
+                (c, rows * filter)
+            }
+            Access::Search {
+                index,
+                covering,
+                primary,
+                automatic,
+                constraints,
+            } => {
+                if let Some(name) = index {
+                    self.note(name);
+                }
+                let shape = index.as_ref().and_then(|n| self.ctx.index(n));
+                let visited = visited(t, shape, constraints).clamp(1.0, rows);
+                let residual: f64 = t
+                    .conds
+                    .iter()
+                    .filter(|c| {
+                        c.column
+                            .as_ref()
+                            .is_none_or(|col| !constraints.iter().any(|k| &k.column == col))
+                    })
+                    .map(|c| c.sel)
+                    .product::<f64>()
+                    .clamp(1e-9, 1.0);
+                let out = visited * residual;
+                if *automatic {
+                    // SQLite fills it row by row in key order it does not
+                    // know (an insert into a b-tree per row, not a sorted
+                    // bulk load): measured on TPC-H q13 (SF 0.1), a real
+                    // index on the join column, with a table lookup per
+                    // entry, beats it 2.7x, so each row costs two random
+                    // writes besides the sort comparisons.
+                    let build = rows / rpp
+                        + rows * (CPU_ROW * (1.0 + rows.log2().max(0.0)) + 2.0 * RANDOM_ROW);
+                    return (
+                        build / iterations.max(1.0) + RANDOM_ROW + visited * CPU_ROW,
+                        out,
+                    );
+                }
+                let epp = if *primary {
+                    rpp
+                } else {
+                    shape.map_or(rpp, |i| per_page(i.entry_bytes))
+                };
+                // A skip-scan descends once per distinct value of each
+                // skipped leading column.
+                let descents: f64 = constraints
+                    .iter()
+                    .filter(|k| k.skip)
+                    .map(|k| distinct_of(t, &k.column))
+                    .product();
+                let mut c = RANDOM_ROW * descents + visited / epp + visited * CPU_ROW;
+                if !covering {
+                    c += visited * RANDOM_ROW;
+                }
+                (c, out)
+            }
+        }
+    }
+
+    fn note(&mut self, name: &str) {
+        if !self.indexes.iter().any(|n| n == name) {
+            self.indexes.push(name.to_owned());
+        }
+    }
+}
+
+/// Distinct values of `col` in `t` (10 when unknown).
+fn distinct_of(t: &TableShape, col: &str) -> f64 {
+    t.distinct
+        .iter()
+        .find(|(c, _)| c == col)
+        .map_or(10.0, |(_, d)| d.max(1.0))
+}
+
+/// Rows a `SEARCH` reads with `constraints` (see the module doc).
+fn visited(t: &TableShape, index: Option<&IndexShape>, constraints: &[Constraint]) -> f64 {
+    let measured = |col: &str| -> Option<f64> {
+        let sels: Vec<f64> = t
+            .conds
+            .iter()
+            .filter(|c| c.measured && c.column.as_deref() == Some(col))
+            .map(|c| c.sel)
+            .collect();
+        (!sels.is_empty()).then(|| sels.iter().product())
+    };
+    let distinct = |col: &str| distinct_of(t, col);
+    let mut eq: Vec<&str> = Vec::new();
+    let mut range: Vec<&str> = Vec::new();
+    let skips = constraints.iter().filter(|k| k.skip).count();
+    for k in constraints {
+        if k.skip {
+            continue;
+        }
+        if k.equality {
+            if !eq.contains(&k.column.as_str()) {
+                eq.push(&k.column);
+            }
+        } else {
+            range.push(&k.column);
+        }
+    }
+    let any_measured = eq.iter().any(|c| measured(c).is_some());
+    let mut v = if eq.is_empty() {
+        t.rows
+    } else if !any_measured {
+        match index.and_then(|i| i.rows_per_key.get(skips + eq.len() - 1)) {
+            Some(&r) => r,
+            None => t.rows * eq.iter().map(|c| 1.0 / distinct(c)).product::<f64>(),
+        }
+    } else {
+        t.rows
+            * eq.iter()
+                .map(|c| measured(c).unwrap_or_else(|| 1.0 / distinct(c)))
+                .product::<f64>()
+    };
+    if let Some(r) = range.first() {
+        let bounds = range.iter().filter(|c| *c == r).count() as i32;
+        v *= measured(r).unwrap_or_else(|| RANGE_BOUND.powi(bounds));
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Ctx {
+        tables: HashMap<String, TableShape>,
+        indexes: HashMap<String, IndexShape>,
+    }
+
+    impl PlanContext for Ctx {
+        fn table(&self, b: &str) -> Option<&TableShape> {
+            self.tables.get(b)
+        }
+        fn index(&self, n: &str) -> Option<&IndexShape> {
+            self.indexes.get(n)
+        }
+        fn page_size(&self) -> f64 {
+            4096.0
+        }
+    }
+
+    fn eqp(lines: &[(i64, i64, &str)]) -> Vec<EqpRow> {
+        lines
+            .iter()
+            .map(|(id, parent, d)| EqpRow {
+                id: *id,
+                parent: *parent,
+                detail: (*d).to_owned(),
+            })
+            .collect()
+    }
+
+    fn ctx(conds: Vec<CondSel>) -> Ctx {
+        let mut tables = HashMap::new();
+        tables.insert(
+            "t".to_owned(),
+            TableShape {
+                rows: 100_000.0,
+                row_bytes: 60.0,
+                conds,
+                distinct: vec![
+                    ("a".into(), 50_000.0),
+                    ("flag".into(), 2.0),
+                    ("d".into(), 5_000.0),
+                ],
+            },
+        );
+        let mut indexes = HashMap::new();
+        indexes.insert(
+            "ida".to_owned(),
+            IndexShape {
+                columns: vec!["d".into(), "a".into()],
+                rows_per_key: vec![20.0, 1.0],
+                entry_bytes: 24.0,
+            },
+        );
+        indexes.insert(
+            "ia".to_owned(),
+            IndexShape {
+                columns: vec!["a".into()],
+                rows_per_key: vec![2.0],
+                entry_bytes: 16.0,
+            },
+        );
+        indexes.insert(
+            "iflag".to_owned(),
+            IndexShape {
+                columns: vec!["flag".into()],
+                rows_per_key: vec![50_000.0],
+                entry_bytes: 16.0,
+            },
+        );
+        Ctx { tables, indexes }
+    }
+
+    #[test]
+    fn parses_loops() {
+        let l = parse_loop("SEARCH o USING COVERING INDEX ix (a=? AND b>? AND b<?)").unwrap();
+        assert_eq!(l.binding, "o");
+        match l.access {
+            Access::Search {
+                index,
+                covering,
+                constraints,
+                ..
+            } => {
+                assert_eq!(index.as_deref(), Some("ix"));
+                assert!(covering);
+                assert_eq!(constraints.len(), 3);
+                assert!(constraints[0].equality && !constraints[1].equality);
+                assert_eq!(constraints[2].column, "b");
+            }
+            a => panic!("{a:?}"),
+        }
+        // The inner table of a LEFT JOIN keeps its constraints.
+        let l = parse_loop("SEARCH o USING INDEX ic (c=?) LEFT-JOIN").unwrap();
+        assert!(
+            matches!(&l.access, Access::Search { index: Some(i), constraints, .. }
+                if i == "ic" && constraints.len() == 1 && constraints[0].equality),
+            "{l:?}"
+        );
+        let l = parse_loop("SEARCH u USING INTEGER PRIMARY KEY (rowid=?)").unwrap();
+        assert!(matches!(l.access, Access::Search { primary: true, .. }));
+        let l = parse_loop("SEARCH u USING AUTOMATIC COVERING INDEX (y=?)").unwrap();
+        assert!(matches!(
+            l.access,
+            Access::Search {
+                automatic: true,
+                index: None,
+                ..
+            }
+        ));
+        let l = parse_loop("SCAN t USING INDEX i").unwrap();
+        assert_eq!(
+            l.access,
+            Access::Scan {
+                index: Some("i".into()),
+                covering: false
+            }
+        );
+        assert_eq!(
+            parse_loop("SCAN CONSTANT ROW").unwrap().access,
+            Access::Constant
+        );
+        assert!(parse_loop("USE TEMP B-TREE FOR ORDER BY").is_none());
+    }
+
+    #[test]
+    fn a_selective_search_beats_a_scan() {
+        let c = ctx(vec![]);
+        let scan = plan_cost(&eqp(&[(2, 0, "SCAN t")]), None, &c);
+        let search = plan_cost(&eqp(&[(2, 0, "SEARCH t USING INDEX ia (a=?)")]), None, &c);
+        assert!(search.cost * 100.0 < scan.cost, "{search:?} {scan:?}");
+        assert_eq!(search.indexes, vec!["ia"]);
+    }
+
+    #[test]
+    fn a_skip_scan_descends_once_per_value_of_the_skipped_column() {
+        let l = parse_loop("SEARCH t USING INDEX ida (ANY(d) AND a=?)").unwrap();
+        match &l.access {
+            Access::Search { constraints, .. } => {
+                assert!(constraints[0].skip && constraints[0].column == "d");
+                assert!(constraints[1].equality && !constraints[1].skip);
+            }
+            a => panic!("{a:?}"),
+        }
+        let c = ctx(vec![]);
+        let search = plan_cost(&eqp(&[(2, 0, "SEARCH t USING INDEX ia (a=?)")]), None, &c);
+        let skip = plan_cost(
+            &eqp(&[(2, 0, "SEARCH t USING INDEX ida (ANY(d) AND a=?)")]),
+            None,
+            &c,
+        );
+        // 5000 descents against one.
+        assert!(skip.cost > 1000.0 * search.cost, "{skip:?} {search:?}");
+    }
+
+    #[test]
+    fn reading_half_a_table_by_index_loses_to_a_scan() {
+        let c = ctx(vec![]);
+        let scan = plan_cost(&eqp(&[(2, 0, "SCAN t")]), None, &c);
+        let search = plan_cost(
+            &eqp(&[(2, 0, "SEARCH t USING INDEX iflag (flag=?)")]),
+            None,
+            &c,
+        );
+        assert!(search.cost > 2.0 * scan.cost, "{search:?} {scan:?}");
+        // A measured range keeping 95% of rows, where SQLite guesses 25%.
+        let c = ctx(vec![CondSel {
+            column: Some("a".into()),
+            sel: 0.95,
+            measured: true,
+        }]);
+        let search = plan_cost(&eqp(&[(2, 0, "SEARCH t USING INDEX ia (a>?)")]), None, &c);
+        assert!(search.cost > 5.0 * scan.cost, "{search:?} {scan:?}");
+    }
+
+    #[test]
+    fn limit_without_sort_stops_early() {
+        let c = ctx(vec![]);
+        let sorted = plan_cost(
+            &eqp(&[(2, 0, "SCAN t"), (10, 0, "USE TEMP B-TREE FOR ORDER BY")]),
+            Some(10.0),
+            &c,
+        );
+        let ordered = plan_cost(&eqp(&[(2, 0, "SCAN t USING INDEX ia")]), Some(10.0), &c);
+        assert!(ordered.cost * 100.0 < sorted.cost, "{ordered:?} {sorted:?}");
+        let unlimited = plan_cost(&eqp(&[(2, 0, "SCAN t USING INDEX ia")]), None, &c);
+        assert!(unlimited.cost > sorted.cost);
+    }
+
+    #[test]
+    fn nested_loops_and_subqueries_multiply() {
+        let c = ctx(vec![]);
+        let join = plan_cost(
+            &eqp(&[(3, 0, "SCAN t"), (5, 0, "SEARCH t USING INDEX ia (a=?)")]),
+            None,
+            &c,
+        );
+        let one = plan_cost(&eqp(&[(3, 0, "SCAN t")]), None, &c);
+        assert!(join.cost > 50.0 * one.cost);
+        let sub = plan_cost(
+            &eqp(&[
+                (2, 0, "SCAN t"),
+                (4, 0, "CORRELATED SCALAR SUBQUERY 1"),
+                (7, 4, "SCAN t"),
+            ]),
+            None,
+            &c,
+        );
+        assert!(sub.cost > 1000.0 * one.cost);
+        assert!(plan_cost(&[], None, &c).cost == 0.0);
+    }
+}

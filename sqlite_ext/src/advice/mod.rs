@@ -1,0 +1,185 @@
+//! Index advice for SQLite: the captured workload (or one statement) in,
+//! ranked `CREATE INDEX IF NOT EXISTS` statements out, each with why.
+//!
+//! 1. [`schema::Schema`] reads the catalog and samples the tables the
+//!    workload names (nothing is written to the user's database).
+//! 2. [`oracle::SqliteOracle`] copies the schema into a private in-memory
+//!    database and prices each query with candidate indexes there.
+//! 3. The engine-neutral [`sqlxos_core::advisor::advise`] generates the
+//!    candidates (equality columns, then one range or ORDER BY column;
+//!    covering variants; deduplicated against existing indexes, the rowid,
+//!    the primary key and each other) and picks greedily, checking every
+//!    candidate against the whole workload: one that makes any query
+//!    costlier is rejected, one whose writes cost more than it saves too.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use sqlxos_core::advisor::{advise, AdviceOptions, DdlStyle, WorkloadQuery};
+use sqlxos_core::sql::{features, features_with_catalog, Dialect, StatementKind};
+
+use crate::capture::ConnState;
+
+pub(crate) mod oracle;
+pub(crate) mod schema;
+pub(crate) mod vtab;
+
+/// One statement to advise on.
+pub(crate) struct Input {
+    pub id: String,
+    /// Shown to users (normalized for the captured workload).
+    pub shown: String,
+    /// Planned (a real text with constants, or with `?` parameters).
+    pub sql: String,
+    pub calls: f64,
+    pub mean_ms: f64,
+}
+
+/// One row of `sqlxos_suggest_indexes`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Suggestion {
+    pub table_name: String,
+    pub columns: String,
+    pub index_ddl: String,
+    pub estimated_bytes: i64,
+    pub cost_before: f64,
+    pub cost_after: f64,
+    pub improvement_pct: f64,
+    pub queries: String,
+    pub reason: String,
+}
+
+/// How an input was refused, for `suggest_indexes_for`'s error.
+pub(crate) enum Refusal {
+    /// The statement is not something indexes help (INSERT, DDL, PRAGMA).
+    Kind(String),
+    /// SQLite cannot plan it in the copy of the schema.
+    Plan(String),
+}
+
+/// Advice for `inputs`. `strict`: refuse (with [`Refusal`]) an input that
+/// cannot be advised on instead of skipping it. Write counts per table
+/// (lower case) come from the captured workload.
+pub(crate) fn suggest(
+    state: &ConnState,
+    inputs: &[Input],
+    writes: &HashMap<String, f64>,
+    strict: bool,
+) -> Result<Vec<Suggestion>, Result<Refusal, String>> {
+    // SAFETY: the connection is the live one calling us (a virtual table
+    // of this connection is being read); from_handle does not take
+    // ownership and the Connection is dropped before we return.
+    let db = unsafe { Connection::from_handle(state.db()) }.map_err(|e| Err(e.to_string()))?;
+    state.quietly(|| run(&db, inputs, writes, strict))
+}
+
+fn run(
+    db: &Connection,
+    inputs: &[Input],
+    writes: &HashMap<String, f64>,
+    strict: bool,
+) -> Result<Vec<Suggestion>, Result<Refusal, String>> {
+    let mut wanted: Vec<String> = Vec::new();
+    for i in inputs {
+        if let Ok(f) = features(&i.sql, Dialect::Sqlite) {
+            for t in f.tables {
+                if !wanted.contains(&t) {
+                    wanted.push(t.to_lowercase());
+                }
+            }
+        }
+    }
+    for t in writes.keys() {
+        if !wanted.contains(t) {
+            wanted.push(t.clone());
+        }
+    }
+    let mut schema = schema::Schema::load(db, &wanted).map_err(Err)?;
+    for t in schema.catalog.tables.iter_mut() {
+        t.writes = writes.get(&t.name).copied().unwrap_or(0.0);
+    }
+    let mut workload = Vec::new();
+    let mut shown: HashMap<String, String> = HashMap::new();
+    for i in inputs {
+        let f = match features_with_catalog(&i.sql, Dialect::Sqlite, &schema.catalog) {
+            Ok(f) => f,
+            Err(e) if strict => return Err(Ok(Refusal::Plan(e.to_string()))),
+            Err(_) => continue,
+        };
+        match f.kind {
+            StatementKind::Select | StatementKind::Update | StatementKind::Delete => {}
+            _ if strict => {
+                return Err(Ok(Refusal::Kind(
+                    i.sql.split_whitespace().next().unwrap_or("").to_uppercase(),
+                )))
+            }
+            _ => continue,
+        }
+        for t in &f.tables {
+            if let Some(ts) = schema.catalog.tables.iter_mut().find(|x| &x.name == t) {
+                ts.reads += i.calls;
+            }
+        }
+        shown.insert(i.id.clone(), i.shown.clone());
+        workload.push(WorkloadQuery {
+            id: i.id.clone(),
+            text: i.sql.clone(),
+            calls: i.calls.max(1.0),
+            mean_ms: i.mean_ms,
+            features: f,
+        });
+    }
+    let mut oracle = oracle::SqliteOracle::new(db, &schema).map_err(Err)?;
+    // Queries SQLite cannot plan in the copy (temp or attached tables,
+    // dropped since) are left out, or refused for a single statement.
+    let mut planned = Vec::new();
+    for q in workload {
+        match oracle.explain(&q.text) {
+            Ok(_) => planned.push(q),
+            Err(e) if strict => return Err(Ok(Refusal::Plan(e.to_string()))),
+            Err(_) => {}
+        }
+    }
+    let advice = advise(
+        &planned,
+        &schema.catalog,
+        &mut oracle,
+        &AdviceOptions::default(),
+        DdlStyle::Sqlite,
+        &mut |_| {},
+    )
+    .map_err(|e| Err(e.to_string()))?;
+    Ok(advice
+        .picks
+        .into_iter()
+        .map(|p| {
+            let real = schema
+                .tables
+                .get(&p.index.table)
+                .map_or(p.index.table.clone(), |t| t.real.clone());
+            Suggestion {
+                table_name: real,
+                columns: p.index.all_columns().join(", "),
+                index_ddl: p
+                    .ddl
+                    .replacen("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1),
+                estimated_bytes: i64::try_from(p.bytes).unwrap_or(i64::MAX),
+                cost_before: p.cost_before,
+                cost_after: p.cost_after,
+                improvement_pct: p.improvement_pct,
+                queries: p
+                    .queries
+                    .iter()
+                    .map(|(id, text)| {
+                        format!(
+                            "{id}: {}",
+                            shown.get(id).map_or(text.as_str(), |s| s.as_str())
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                reason: p.reason,
+            }
+        })
+        .collect())
+}
