@@ -56,6 +56,19 @@ sqlite_demo < sql/demo/customers.sql
 sqlite_demo "SELECT sqlxos_version()"
 sed 's/\bsqlxos\./sqlxos_/g' sql/demo/masked_view.sql | sqlite_demo
 
+say "SQLite: index advice for one statement, proven on an in-memory copy of the schema"
+sqlite_demo <<'SQL'
+CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INT NOT NULL, status TEXT NOT NULL,
+                     created_at TEXT NOT NULL, total REAL NOT NULL);
+WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 200000)
+INSERT INTO orders SELECT n, (n * 7919) % 20000, CASE n % 4 WHEN 0 THEN 'open' WHEN 1 THEN 'paid'
+       WHEN 2 THEN 'shipped' ELSE 'returned' END, date('2023-01-01', '+' || (n % 1095) || ' days'),
+       (n % 50000) / 100.0 FROM g;
+ANALYZE;
+SELECT table_name, columns, improvement_pct, index_ddl, reason
+FROM sqlxos_suggest_indexes_for('SELECT id, total FROM orders WHERE customer_id = 77 ORDER BY created_at DESC LIMIT 5');
+SQL
+
 say "the same keyed pseudonyms in both engines, so masked data still joins"
 pg_keys=$(psql_demo -At -c "SELECT string_agg(sqlxos.pseudonymize(email, 'demo-salt'), ',' ORDER BY id) FROM customers")
 lite_keys=$(sqlite3 "$db" -cmd ".load ${sqlite_so%.so}" "SELECT group_concat(k, ',') FROM (SELECT sqlxos_pseudonymize(email, 'demo-salt') k FROM customers ORDER BY id)")
