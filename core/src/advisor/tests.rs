@@ -595,3 +595,26 @@ fn tpch_candidates_avoid_primary_key_prefixes() {
     assert!(!a.picks.is_empty() && a.picks.len() <= 10);
     assert!(a.workload_cost_after < a.workload_cost_before);
 }
+
+#[test]
+fn a_primary_key_lead_with_dozens_of_rows_a_value_gets_no_index() {
+    let mut cat = catalog();
+    cat.tables.push(tpch::table(
+        "pk2",
+        100_000.0,
+        &[("k1", 2_000.0), ("k2", 50.0), ("v", -0.5)],
+        &["k1", "k2"],
+    ));
+    let w = [wq(
+        "q1",
+        "SELECT sum(v) FROM pk2 WHERE k1 = $1",
+        100.0,
+        &cat,
+    )];
+    let c = candidates(&w, &cat, &AdviceOptions::default());
+    assert!(
+        c.iter()
+            .all(|i| i.columns.first().map(String::as_str) != Some("k1")),
+        "{c:?}"
+    );
+}
