@@ -8,7 +8,8 @@
 //! that cuts some query's cost by `min_improvement_pct` is picked and costs
 //! are re-taken, so a second index for the same query must earn its place
 //! on top of the first. A candidate that makes any query more than 1%
-//! costlier is rejected.
+//! costlier is not picked in that round, but stays in the pool: an index
+//! picked later can make the query it hurt cheap another way.
 //!
 //! Never both (a) and (a, b): a candidate that extends a picked index (same
 //! table and predicate, the picked key a prefix of its key) is priced as a
@@ -66,7 +67,7 @@ pub fn advise(
     while picks.len() < opts.max_indexes && !pool.is_empty() {
         round += 1;
         let mut best: Option<(usize, f64, Eval)> = None;
-        let mut drop_now: Vec<(usize, String)> = Vec::new();
+        let mut eligible = 0;
         for (ci, cand) in pool.iter().enumerate() {
             if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
                 why[ci] = Some(format!("{} extends it", p.name()));
@@ -92,12 +93,15 @@ pub fn advise(
                 &mut oracle,
             )?;
             if let Some((qi, pct)) = e.worst {
-                drop_now.push((
-                    ci,
-                    format!("makes query {} {pct:.0}% costlier", workload[qi].id),
+                // Kept in the pool: once other indexes are picked, the
+                // query it hurts may no longer be hurt.
+                why[ci] = Some(format!(
+                    "makes query {} {pct:.0}% costlier",
+                    workload[qi].id
                 ));
                 continue;
             }
+            eligible += 1;
             if e.best_pct < opts.min_improvement_pct {
                 why[ci] = Some(if e.best_pct > 0.0 && !picked.is_empty() {
                     format!(
@@ -122,19 +126,6 @@ pub fn advise(
             }
             if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
                 best = Some((ci, score, e));
-            }
-        }
-        let eligible = pool.len() - drop_now.len();
-        for (ci, reason) in drop_now.into_iter().rev() {
-            rejected.push(Rejected {
-                index: pool.remove(ci).index,
-                reason,
-            });
-            why.remove(ci);
-            if let Some((b, _, _)) = best.as_mut() {
-                if *b > ci {
-                    *b -= 1;
-                }
             }
         }
         let Some((ci, _, e)) = best else {

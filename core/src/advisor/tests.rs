@@ -13,6 +13,9 @@ struct Toy {
     /// (leading column, query id, factor): an index leading with the column
     /// multiplies that query's cost (a planner choosing a worse plan).
     harm: Vec<(String, String, f64)>,
+    /// (harmful leading column, curing leading column): the harm is gone
+    /// when an index leading with the second column is in the set too.
+    cure: Vec<(String, String)>,
     calls: usize,
 }
 
@@ -21,6 +24,7 @@ impl Toy {
         Toy {
             catalog: catalog.clone(),
             harm: Vec::new(),
+            cure: Vec::new(),
             calls: 0,
         }
     }
@@ -83,8 +87,10 @@ impl CostOracle for Toy {
             }
             total += best;
         }
+        let leads = |col: &String| hypothetical.iter().any(|h| h.columns.first() == Some(col));
         for (col, qid, factor) in &self.harm {
-            if q.id == *qid && hypothetical.iter().any(|h| h.columns.first() == Some(col)) {
+            let cured = self.cure.iter().any(|(h, c)| h == col && leads(c));
+            if q.id == *qid && leads(col) && !cured {
                 total *= factor;
             }
         }
@@ -491,6 +497,39 @@ fn a_candidate_that_slows_another_query_is_rejected() {
         "{:?}",
         a.rejected
     );
+}
+
+#[test]
+fn a_candidate_that_slows_a_query_is_picked_once_another_index_cures_it() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+            1.0,
+            &cat,
+        ),
+    ];
+    let mut toy = Toy::new(&cat);
+    toy.harm.push(("customer_id".into(), "q2".into(), 4.0));
+    for cure in ["status", "region"] {
+        toy.cure.push(("customer_id".into(), cure.into()));
+    }
+    let a = run(&w, &cat, &mut toy, &AdviceOptions::default());
+    // Round 1 cannot take customer_id (it makes q2 4x costlier); the q2
+    // index goes first, and with it in place customer_id hurts nothing.
+    let picked = keys(&a);
+    assert_eq!(picked.len(), 2, "{picked:?} {:?}", a.rejected);
+    let mut first = picked[0].1.clone();
+    first.sort();
+    assert_eq!(first, ["region", "status"], "{picked:?}");
+    assert_eq!(picked[1], k("orders2", &["customer_id"]), "{picked:?}");
 }
 
 #[test]
