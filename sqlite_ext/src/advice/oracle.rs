@@ -117,7 +117,12 @@ impl<'a> SqliteOracle<'a> {
                         )
                         .map_err(|e| format!("writing the what-if statistics: {e}"))?;
                 }
-                shapes.insert(name.clone(), shape(schema, lower, cols, line.as_deref()));
+                let mut sh = shape(schema, lower, cols, line.as_deref());
+                sh.table_order = schema
+                    .catalog
+                    .table(lower)
+                    .is_some_and(|t| t.indexes.iter().any(|i| i.primary && &i.name == name));
+                shapes.insert(name.clone(), sh);
             }
         }
         shadow
@@ -290,6 +295,28 @@ impl<'a> SqliteOracle<'a> {
                         .collect()
                 })
                 .unwrap_or_default();
+            // A rowid scan follows the rowid's alias and, as tables are
+            // usually loaded in key order, the primary key.
+            let scan_order = stats
+                .map(|t| {
+                    let mut v: Vec<String> = t
+                        .indexes
+                        .iter()
+                        .filter(|i| i.primary)
+                        .filter_map(|i| i.columns.first().cloned())
+                        .collect();
+                    v.dedup();
+                    v
+                })
+                .unwrap_or_default();
+            let mut joined = Vec::new();
+            for j in &q.features.joins {
+                for (a, b) in [(&j.left, &j.right), (&j.right, &j.left)] {
+                    if a.table == f.table {
+                        joined.push((a.column.clone(), b.table.clone(), b.column.clone()));
+                    }
+                }
+            }
             tables.insert(
                 f.binding.clone(),
                 TableShape {
@@ -297,6 +324,9 @@ impl<'a> SqliteOracle<'a> {
                     row_bytes: info.row_bytes.max(1.0),
                     conds,
                     distinct,
+                    table: f.table.clone(),
+                    scan_order,
+                    joined,
                 },
             );
         }
@@ -354,6 +384,7 @@ fn shape(schema: &Schema, table: &str, cols: &[String], line: Option<&str>) -> I
         columns: cols.to_vec(),
         rows_per_key,
         entry_bytes,
+        table_order: false,
     }
 }
 
