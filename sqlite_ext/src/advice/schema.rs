@@ -232,16 +232,28 @@ impl Schema {
                 defs.join(", ")
             ))
             .map_err(|e| sql_err(&what, e))?;
+        // A larger table: the rows whose rowid hashes below the sampled
+        // share (a Weyl sequence over the rowid: uniform, and the same rows
+        // each time, so the same workload gets the same advice), or
+        // random() where there is no rowid.
+        let all = format!("SELECT {} FROM main.{}", cols.join(", "), q(&info.real));
         let select = if info.rows <= SAMPLE_ROWS {
-            format!("SELECT {} FROM main.{}", cols.join(", "), q(&info.real))
+            all
         } else {
-            let n = info.rows.ceil() as i64;
-            format!(
-                "SELECT {} FROM main.{} WHERE abs(random() % {n}) < {}",
-                cols.join(", "),
-                q(&info.real),
-                SAMPLE_ROWS as i64
-            )
+            let cut = (SAMPLE_ROWS / info.rows * 2_147_483_648.0) as i64;
+            let hashed = format!(
+                "{all} WHERE (rowid * 1103515245 + 12345) % 2147483648 BETWEEN 0 AND {}",
+                cut - 1
+            );
+            if db.prepare(&hashed).is_ok() {
+                hashed
+            } else {
+                format!(
+                    "{all} WHERE abs(random() % {}) < {}",
+                    info.rows.ceil() as i64,
+                    SAMPLE_ROWS as i64
+                )
+            }
         };
         let insert = format!(
             "INSERT INTO {name} VALUES ({})",
