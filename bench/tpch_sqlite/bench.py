@@ -196,7 +196,12 @@ class Db:
         self.con.set_progress_handler(self._tick, 20000)
 
     def _tick(self):
-        return 1 if self.deadline and time.perf_counter() > self.deadline else 0
+        # interrupt() rather than returning 1: SQLite then flags the run as
+        # interrupted in sqlxos_workload (a handler that only returns 1
+        # stops it unflagged on SQLite 3.40).
+        if self.deadline and time.perf_counter() > self.deadline:
+            self.con.interrupt()
+        return 0
 
     def run(self, sql, timeout=TIMEOUT_S):
         """(seconds, rows), or (TIMEOUT_S, None) when interrupted."""

@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import traceback
 
 LIB = None
@@ -342,34 +343,69 @@ def capture_functions():
 
 @test
 def capture_records_interrupted_statements():
+    """Interrupted runs are recorded, flagged when SQLite was interrupted:
+    Connection.interrupt() from another thread, and a progress-handler
+    timeout that calls interrupt(). A progress handler that only returns
+    non-zero cannot be told apart from a normal end on SQLite 3.40 (see
+    sqlite_ext/src/capture/mod.rs): recorded, not flagged."""
     c = connect()
     c.execute("SELECT sqlxos_capture('on')")
-    slow = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000000) SELECT count(*) FROM n"
+    slow = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000000) SELECT {} FROM n"
     timer = threading.Timer(0.2, c.interrupt)
     timer.start()
     try:
-        c.execute(slow).fetchall()
+        c.execute(slow.format("count(*)")).fetchall()
         R.check("interrupt: statement was interrupted", False, "it finished")
     except sqlite3.OperationalError as e:
         R.check("interrupt: statement was interrupted", str(e) == "interrupted", str(e))
     timer.join()
-    calls = [0]
 
-    def stop_after_a_while():
-        calls[0] += 1
-        return 1 if calls[0] > 100 else 0
+    def timeout(handler):
+        deadline = [time.perf_counter() + 0.2]
 
-    c.set_progress_handler(stop_after_a_while, 1000)
+        def tick():
+            return handler() if time.perf_counter() > deadline[0] else 0
+
+        return tick
+
+    # A timeout that interrupts (what bench/tpch_sqlite does).
+    c.set_progress_handler(timeout(lambda: c.interrupt() or 0), 1000)
     try:
-        c.execute(slow.replace("count(*)", "max(x)")).fetchall()
+        c.execute(slow.format("max(x)")).fetchall()
+        R.check("interrupt: timed out by interrupt()", False, "it finished")
+    except sqlite3.OperationalError as e:
+        R.check("interrupt: timed out by interrupt()", str(e) == "interrupted", str(e))
+    # A timeout that only returns 1.
+    c.set_progress_handler(timeout(lambda: 1), 1000)
+    try:
+        c.execute(slow.format("min(x)")).fetchall()
     except sqlite3.OperationalError:
         pass
     c.set_progress_handler(None, 0)
-    rows = c.execute("SELECT query, calls, total_ms FROM sqlxos_workload").fetchall()
-    R.check("interrupt: both runs recorded", sum(r[1] for r in rows if "RECURSIVE" in r[0]) == 2, rows)
+    # After an interrupt, statements run and are recorded unflagged.
+    c.execute(slow.replace("1000000000", "10").format("sum(x)")).fetchall()
+    c.execute("CREATE TABLE v (a)")
+    c.execute("VACUUM")
+    rows = {
+        r[0]: r[1:]
+        for r in c.execute(
+            "SELECT query, calls, total_ms, interrupted FROM sqlxos_workload"
+        ).fetchall()
+    }
+    by = {}
+    for q, (calls, ms, flag) in rows.items():
+        for f in ("count(*)", "max(x)", "min(x)", "sum(x)"):
+            if q.endswith(f"SELECT {f} FROM n"):
+                by[f] = (calls, ms, flag)
+    R.check("interrupt: every run recorded", len(by) == 4 and all(v[0] == 1 for v in by.values()), rows)
+    R.check("interrupt: time recorded", by.get("count(*)", (0, 0, 0))[1] >= 100, by)
+    R.check("interrupt: interrupt() from a thread flagged", by.get("count(*)", (0, 0, 0))[2] == 1, by)
+    R.check("interrupt: progress timeout calling interrupt() flagged", by.get("max(x)", (0, 0, 0))[2] == 1, by)
+    R.check("interrupt: progress handler returning 1 not flagged", by.get("min(x)", (0, 0, 1))[2] == 0, by)
+    R.check("interrupt: a run that finished not flagged", by.get("sum(x)", (0, 0, 1))[2] == 0, by)
     R.check(
-        "interrupt: time recorded",
-        any("RECURSIVE" in r[0] and r[2] >= 100 for r in rows),
+        "interrupt: VACUUM still runs under capture",
+        any(q == "VACUUM" and v[2] == 0 for q, v in rows.items()),
         rows,
     )
     c.close()

@@ -79,7 +79,7 @@ fn capture(s: &Arc<ConnState>, ctx: &Context<'_>) -> Result<SqliteValue, Error> 
 }
 
 fn reset(s: &ConnState, ctx: &Context<'_>) -> Result<SqliteValue, Error> {
-    if ctx.len() != 0 {
+    if !ctx.is_empty() {
         return Err(sqlxos_core::Error::WrongArgCount {
             func: "reset",
             expected: "0".into(),

@@ -13,14 +13,23 @@
 //!   freed then.
 //!
 //! An interrupted run is recorded like any other, with `interrupted`
-//! counted. SQLite tells a trace callback nothing about how a statement
-//! ended, so the callback asks: while `sqlite3_interrupt()` is in effect,
-//! SQLite refuses to compile new SQL, and compiling (never running) a tiny
-//! statement there reveals it. This covers `sqlite3_interrupt` from another
-//! thread, the CLI's Ctrl-C, Python's `Connection.interrupt()` and a
-//! progress handler that calls `sqlite3_interrupt` to time a statement out.
-//! A progress handler that only returns non-zero stops the statement
-//! without that flag and cannot be told apart from a normal end.
+//! counted. SQLite (3.40) tells a trace callback nothing about how a
+//! statement ended, and `sqlite3_is_interrupted()` only came in 3.41, so
+//! the callback asks the parser: while `sqlite3_interrupt()` is in effect,
+//! SQLite refuses to compile SQL. But compiling also clears the interrupt
+//! when no statement is running, which is the case once the statement that
+//! was interrupted has stopped. So when a read-only statement starts, the
+//! callback starts a private constant statement (`SELECT 1`, which takes no
+//! lock and is not recorded) and keeps it running; when the statement ends, a probe compiled then
+//! (never run) fails with `SQLITE_INTERRUPT` if the statement was
+//! interrupted, and the private statement is finalized. This covers
+//! `sqlite3_interrupt` from another thread, the CLI's Ctrl-C, Python's
+//! `Connection.interrupt()` and a progress handler that calls
+//! `sqlite3_interrupt` to time a statement out. Not covered: a progress
+//! handler that only returns non-zero (SQLite stops the statement without
+//! setting the interrupt, and on 3.40 no interface shows how a statement
+//! ended), and writes (a running private statement would make `VACUUM`
+//! refuse).
 //!
 //! Statements sqlxos runs itself, and those naming `sqlxos_workload`,
 //! `sqlxos_capture`, `sqlxos_reset` or `sqlxos_suggest_indexes`, are not
@@ -59,6 +68,9 @@ pub(crate) struct ConnState {
     trace_ctx: AtomicUsize,
     /// > 0 while sqlxos runs SQL of its own on the connection.
     suppress: AtomicUsize,
+    /// Per running read-only statement, the private statement kept running
+    /// while it runs (statement address -> private statement address).
+    keepers: Mutex<Vec<(usize, usize)>>,
 }
 
 impl ConnState {
@@ -70,6 +82,7 @@ impl ConnState {
             capturing: AtomicBool::new(false),
             trace_ctx: AtomicUsize::new(0),
             suppress: AtomicUsize::new(0),
+            keepers: Mutex::new(Vec::new()),
         })
     }
 
@@ -133,6 +146,51 @@ impl ConnState {
             ffi::sqlite3_trace_v2(self.db(), 0, None, std::ptr::null_mut());
         }
         self.release_ctx();
+        let left: Vec<(usize, usize)> = std::mem::take(&mut *self.keepers());
+        for (_, k) in left {
+            self.quietly(|| finalize(k as *mut ffi::sqlite3_stmt));
+        }
+    }
+
+    fn keepers(&self) -> MutexGuard<'_, Vec<(usize, usize)>> {
+        self.keepers.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A read-only statement starts (it is running, so compiling does not
+    /// clear a pending interrupt): start the private statement that keeps
+    /// the interrupt visible until it ends (see the module doc).
+    fn keep_interrupt_visible(&self, stmt: *mut ffi::sqlite3_stmt) {
+        // SAFETY: a getter on the statement SQLite is starting.
+        if unsafe { ffi::sqlite3_stmt_readonly(stmt) } == 0
+            || self.keepers().iter().any(|(s, _)| *s == stmt as usize)
+        {
+            // A write, or a trigger of a statement already kept.
+            return;
+        }
+        let mut keep: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
+        // SAFETY: one step of a constant statement on the connection
+        // calling us; it reads no table and takes no lock. It is finalized
+        // in `interrupted`, in `stop`, or at once if it did not start.
+        let running = self.quietly(|| unsafe {
+            let rc = ffi::sqlite3_prepare_v2(
+                self.db(),
+                c"SELECT 1".as_ptr(),
+                -1,
+                &mut keep,
+                std::ptr::null_mut(),
+            );
+            rc == ffi::SQLITE_OK && !keep.is_null() && ffi::sqlite3_step(keep) == ffi::SQLITE_ROW
+        });
+        if running {
+            let mut k = self.keepers();
+            if k.len() < 64 {
+                k.push((stmt as usize, keep as usize));
+                return;
+            }
+        }
+        if !keep.is_null() {
+            self.quietly(|| finalize(keep));
+        }
     }
 
     fn release_ctx(&self) {
@@ -166,6 +224,8 @@ impl ConnState {
     }
 
     fn on_profile(&self, stmt: *mut ffi::sqlite3_stmt, ns: i64) {
+        // First: it also finalizes the private statement of `stmt`.
+        let interrupted = self.interrupted(stmt);
         let returned = {
             let mut rows = self.rows.lock().unwrap_or_else(|p| p.into_inner());
             match rows.iter().position(|(s, _)| *s == stmt as usize) {
@@ -201,42 +261,62 @@ impl ConnState {
         } else {
             u64::try_from(changes).unwrap_or(0)
         };
-        let interrupted = self.interrupt_pending();
         self.store()
             .record(&text, ns as f64 / 1e6, rows, interrupted);
     }
 
-    /// Whether `sqlite3_interrupt()` is in effect: compiling a statement
-    /// then fails with SQLITE_INTERRUPT (see the module doc). Nothing is run.
-    fn interrupt_pending(&self) -> bool {
-        let sql = c"SELECT 1 -- sqlxos_capture interrupt probe";
-        let mut stmt: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
+    /// Whether `stmt`, ending now, was interrupted: compiling a probe
+    /// fails with SQLITE_INTERRUPT while the private statement started
+    /// with it keeps the interrupt from being cleared (see the module doc).
+    /// Nothing is run. Statements without a private one report false.
+    fn interrupted(&self, stmt: *mut ffi::sqlite3_stmt) -> bool {
+        let keep = {
+            let mut k = self.keepers();
+            match k.iter().position(|(s, _)| *s == stmt as usize) {
+                Some(i) => k.swap_remove(i).1 as *mut ffi::sqlite3_stmt,
+                None => return false,
+            }
+        };
+        let mut probe: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
         // SAFETY: compiling (not stepping) a constant statement on the
         // connection that is calling us; the statement is finalized at once.
         // The error code this leaves in the connection is overwritten by
         // sqlite3_step right after our callback returns.
-        let rc = unsafe {
+        let rc = self.quietly(|| unsafe {
             let rc = ffi::sqlite3_prepare_v2(
                 self.db(),
-                sql.as_ptr(),
+                c"SELECT 1 -- sqlxos_capture interrupt probe".as_ptr(),
                 -1,
-                &mut stmt,
+                &mut probe,
                 std::ptr::null_mut(),
             );
-            if !stmt.is_null() {
-                ffi::sqlite3_finalize(stmt);
+            if !probe.is_null() {
+                ffi::sqlite3_finalize(probe);
             }
+            finalize(keep);
             rc
-        };
+        });
         rc & 0xff == ffi::SQLITE_INTERRUPT
     }
 
     fn on_close(&self) {
         self.capturing.store(false, Ordering::SeqCst);
+        let left: Vec<(usize, usize)> = std::mem::take(&mut *self.keepers());
+        for (_, k) in left {
+            self.quietly(|| finalize(k as *mut ffi::sqlite3_stmt));
+        }
         self.store().reset();
         // The Arc held by the callback is not released here: SQLite may
         // still call the callback while it finishes closing. One empty
         // state per closed connection stays allocated.
+    }
+}
+
+/// Finalizes a private statement of ours.
+fn finalize(stmt: *mut ffi::sqlite3_stmt) {
+    // SAFETY: `stmt` is a statement we prepared and no one else holds.
+    unsafe {
+        ffi::sqlite3_finalize(stmt);
     }
 }
 
@@ -252,7 +332,12 @@ unsafe extern "C" fn on_trace(
         // is released only after the callback is removed.
         let state = unsafe { &*(ctx as *const ConnState) };
         match evt {
-            ffi::SQLITE_TRACE_STMT => state.on_start(p as usize),
+            ffi::SQLITE_TRACE_STMT => {
+                state.on_start(p as usize);
+                if state.suppress.load(Ordering::SeqCst) == 0 {
+                    state.keep_interrupt_visible(p as *mut ffi::sqlite3_stmt);
+                }
+            }
             ffi::SQLITE_TRACE_ROW => state.on_row(p as usize),
             ffi::SQLITE_TRACE_PROFILE => {
                 // SAFETY: for PROFILE, `x` points to the run time in ns.
