@@ -364,6 +364,40 @@ impl Schema {
             .unwrap_or((8.0, 0.0))
     }
 
+    /// Bytes an index on `cols` of `table` would take: built on the sample,
+    /// measured with `dbstat`, scaled to the table. `None` when the sample
+    /// is too small to tell (under 1000 rows of a larger table) or `dbstat`
+    /// is not compiled in.
+    pub(crate) fn sample_index_bytes(&self, table: &str, cols: &[String]) -> Option<f64> {
+        let info = self.tables.get(table)?;
+        if info.sample_rows < 1.0 || (info.sample_rows < 1000.0 && info.rows > info.sample_rows) {
+            return None;
+        }
+        let name = "sqlxos_size_probe";
+        let list: Vec<String> = cols.iter().map(|c| q(c)).collect();
+        self.sample
+            .execute_batch(&format!(
+                "CREATE INDEX {} ON {} ({})",
+                q(name),
+                q(table),
+                list.join(", ")
+            ))
+            .ok()?;
+        let bytes = self
+            .sample
+            .query_row(
+                "SELECT sum(pgsize) FROM dbstat WHERE name = ?1",
+                [name],
+                |r| r.get::<_, Option<f64>>(0),
+            )
+            .ok()
+            .flatten();
+        let _ = self
+            .sample
+            .execute_batch(&format!("DROP INDEX {}", q(name)));
+        bytes.map(|b| b * info.rows.max(1.0) / info.sample_rows)
+    }
+
     /// Distinct values of `cols` together in `table` (absolute count), from
     /// the sample scaled to the table (Duj1); 0 when unknown.
     pub(crate) fn distinct(&self, table: &str, cols: &[String]) -> f64 {
