@@ -11,6 +11,9 @@
 //! costlier is not picked in that round, but stays in the pool: an index
 //! picked later can make the query it hurt cheap another way.
 //!
+//! After the greedy, backward elimination: a pick that the later picks made
+//! useless (see `prune`) is dropped.
+//!
 //! Never both (a) and (a, b): a candidate that extends a picked index (same
 //! table and predicate, the picked key a prefix of its key) is priced as a
 //! replacement of it, and replaces it when picked; a candidate that a picked
@@ -61,6 +64,8 @@ pub fn advise(
 
     let mut picked: Vec<IndexDef> = Vec::new();
     let mut picks: Vec<Pick> = Vec::new();
+    // The write penalty of each pick, to re-judge it in `prune`.
+    let mut penalties: Vec<f64> = Vec::new();
     let mut used_bytes: u64 = 0;
     let mut why: Vec<Option<String>> = vec![None; pool.len()];
     let mut round = 0;
@@ -149,6 +154,7 @@ pub fn advise(
         // The picks it extends are replaced by it.
         while let Some(i) = picked.iter().position(|p| extends(&cand.index, p)) {
             picked.remove(i);
+            penalties.remove(i);
             let old = picks.remove(i);
             used_bytes = used_bytes.saturating_sub(old.bytes);
             progress(&format!(
@@ -158,8 +164,24 @@ pub fn advise(
             ));
         }
         picked.push(cand.index.clone());
+        penalties.push(e.penalty);
         picks.push(pick(workload, catalog, &cand, &e, style));
     }
+    let mut kept = Set {
+        picked,
+        picks,
+        penalties,
+        now,
+    };
+    rejected.extend(prune(
+        workload,
+        &baseline,
+        &mut kept,
+        opts,
+        &mut oracle,
+        progress,
+    )?);
+    let Set { picks, now, .. } = kept;
     for (cand, reason) in pool.into_iter().zip(why) {
         let reason = reason
             .unwrap_or_else(|| format!("the limit of {} indexes was reached", opts.max_indexes));
@@ -174,6 +196,85 @@ pub fn advise(
         workload_cost_before: before,
         workload_cost_after: weighted(&now),
     })
+}
+
+/// The picked indexes with what the greedy knows of them, and each query's
+/// cost with all of them.
+struct Set {
+    picked: Vec<IndexDef>,
+    picks: Vec<Pick>,
+    penalties: Vec<f64>,
+    now: Vec<f64>,
+}
+
+/// Backward elimination: the greedy judged each pick against the indexes
+/// picked before it, not against those picked after. Last pick first, an
+/// index is dropped when, with all the other picks in place, it no longer
+/// improves any query by `min_improvement_pct` of its unadvised cost, or
+/// no longer saves more than its write penalty; unless dropping it would
+/// leave some query costlier than without any advice. Returns the dropped
+/// indexes with why.
+fn prune(
+    workload: &[WorkloadQuery],
+    baseline: &[f64],
+    set: &mut Set,
+    opts: &AdviceOptions,
+    oracle: &mut Cached<'_>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<Rejected>> {
+    let mut dropped = Vec::new();
+    let mut i = set.picked.len();
+    while i > 0 && set.picked.len() > 1 {
+        i -= 1;
+        let index = set.picked[i].clone();
+        let rest: Vec<IndexDef> = set
+            .picked
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let (mut saved, mut best_pct, mut hurts) = (0.0, 0.0_f64, false);
+        let mut without = Vec::new();
+        for (qi, q) in workload.iter().enumerate() {
+            if !q.features.tables.contains(&index.table) {
+                continue;
+            }
+            let c = oracle.cost(q, &rest)?;
+            saved += q.calls.max(0.0) * (c - set.now[qi]);
+            if baseline[qi] > 0.0 {
+                best_pct = best_pct.max(100.0 * (c - set.now[qi]) / baseline[qi]);
+            }
+            hurts |= c > baseline[qi] * REGRESSION;
+            without.push((qi, c));
+        }
+        let useless = best_pct < opts.min_improvement_pct;
+        let unpaid = saved - set.penalties[i] <= 0.0;
+        if hurts || !(useless || unpaid) {
+            continue;
+        }
+        let others = match set.picked.len() - 1 {
+            1 => "once the other proposed index exists".to_string(),
+            n => format!("once the other {n} proposed indexes exist"),
+        };
+        let reason = if useless {
+            format!(
+                "{others}, it improves no query by {}% of its unadvised cost or more (best: {best_pct:.1}%)",
+                opts.min_improvement_pct
+            )
+        } else {
+            format!("{others}, its maintenance cost outweighs what it saves")
+        };
+        progress(&format!("{} dropped: {reason}", index.name()));
+        for (qi, c) in without {
+            set.now[qi] = c;
+        }
+        set.picked.remove(i);
+        set.penalties.remove(i);
+        set.picks.remove(i);
+        dropped.push(Rejected { index, reason });
+    }
+    Ok(dropped)
 }
 
 /// What one candidate would do on top of the picked set.
