@@ -379,6 +379,7 @@ def sqlxos_advice(dsn, queries):
     cur.execute("SELECT count(*) FROM sqlxos.workload")
     log(f"sqlxos.workload holds {cur.fetchone()[0]} statements")
     cur.execute("SET statement_timeout = 0")
+    conn.notices = []  # every progress NOTICE (psycopg2's own list keeps 50)
     t0 = time.perf_counter()
     try:
         cur.execute("SELECT * FROM sqlxos.suggest_indexes()")
@@ -387,10 +388,19 @@ def sqlxos_advice(dsn, queries):
         return None, "suggest_indexes() not available", None
     rows = cur.fetchall()
     advice_s = time.perf_counter() - t0
+    for n in conn.notices:
+        log(n.strip())
     names = [d.name for d in cur.description]
     conn.close()
     if "index_ddl" not in names:
         return None, f"suggest_indexes() has no index_ddl column (columns: {', '.join(names)})", None
+    shown = [c for c in ("estimated_size", "cost_before", "cost_after", "improvement_pct", "reason")
+             if c in names]
+    for r in rows:
+        log(f"advice: {r[names.index('index_ddl')]}")
+        for c in shown:
+            v = r[names.index(c)]
+            log(f"    {c}: {round(v, 1) if isinstance(v, float) else v}")
     return [r[names.index("index_ddl")] for r in rows], None, advice_s
 
 
