@@ -11,6 +11,11 @@
 //! costlier is not picked in that round, but stays in the pool: an index
 //! picked later can make the query it hurt cheap another way.
 //!
+//! With `bytes_for_benefit`, a candidate must also cut at least the share
+//! of the workload's remaining cost that it adds to the size of the
+//! workload's tables: a covering index a quarter the size of a big table,
+//! for a query that is a few percent of the workload, is not worth it.
+//!
 //! After the greedy, backward elimination: a pick that the later picks made
 //! useless (see `prune`) is dropped.
 //!
@@ -61,6 +66,14 @@ pub fn advise(
     };
     let before = weighted(&now);
     let baseline = now.clone();
+    // The size of the tables the workload reads, with their indexes: what
+    // `bytes_for_benefit` compares an index's bytes with.
+    let tables_bytes: u64 = catalog
+        .tables
+        .iter()
+        .filter(|t| workload.iter().any(|q| q.features.tables.contains(&t.name)))
+        .map(|t| t.bytes + t.indexes.iter().map(|i| i.bytes).sum::<u64>())
+        .sum();
 
     let mut picked: Vec<IndexDef> = Vec::new();
     let mut picks: Vec<Pick> = Vec::new();
@@ -73,6 +86,7 @@ pub fn advise(
         round += 1;
         let mut best: Option<(usize, f64, Eval)> = None;
         let mut eligible = 0;
+        let remaining = weighted(&now);
         for (ci, cand) in pool.iter().enumerate() {
             if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
                 why[ci] = Some(format!("{} extends it", p.name()));
@@ -128,6 +142,26 @@ pub fn advise(
                     explain::writes(catalog.table(&cand.index.table), e.penalty, e.benefit)
                 ));
                 continue;
+            }
+            if opts.bytes_for_benefit && tables_bytes > 0 && remaining > 0.0 {
+                // Net of the picks it would replace.
+                let replaced: u64 = picks
+                    .iter()
+                    .filter(|p| extends(&cand.index, &p.index))
+                    .map(|p| p.bytes)
+                    .sum();
+                let added = bytes.saturating_sub(replaced);
+                let size_share = added as f64 / tables_bytes as f64;
+                let cut_share = (e.benefit - e.penalty) / remaining;
+                if cut_share < size_share {
+                    why[ci] = Some(format!(
+                        "it would add {} ({:.1}% of the size of the tables the workload reads) to cut only {:.1}% of the workload's remaining estimated cost",
+                        explain::size(added),
+                        100.0 * size_share,
+                        100.0 * cut_share
+                    ));
+                    continue;
+                }
             }
             if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
                 best = Some((ci, score, e));

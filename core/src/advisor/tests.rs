@@ -602,6 +602,48 @@ fn a_pick_that_a_later_pick_makes_useless_is_dropped() {
 }
 
 #[test]
+fn bytes_must_pay_for_themselves_when_asked() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            1000.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT * FROM orders2 WHERE status = $1 AND region = $2",
+            0.001,
+            &cat,
+        ),
+    ];
+    // Without the rule, q2's index is picked: it cuts q2 by 98%.
+    let free = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert_eq!(free.picks.len(), 2, "{:?}", keys(&free));
+    // With it: once q1 is served, q2 is ~2% of the remaining cost, and its
+    // 32 MB index would be ~20% of the 164 MB of orders2 and its indexes.
+    let opts = AdviceOptions {
+        bytes_for_benefit: true,
+        ..AdviceOptions::default()
+    };
+    let a = run(&w, &cat, &mut Toy::new(&cat), &opts);
+    assert_eq!(keys(&a), [k("orders2", &["customer_id"])]);
+    let r = a
+        .rejected
+        .iter()
+        .find(|r| r.index.columns.contains(&"status".to_string()))
+        .unwrap_or_else(|| panic!("{:?}", a.rejected));
+    assert!(
+        r.reason.starts_with("it would add 31 MB (")
+            && r.reason
+                .contains("% of the size of the tables the workload reads) to cut only 2."),
+        "{}",
+        r.reason
+    );
+}
+
+#[test]
 fn oracle_calls_are_cached() {
     let cat = catalog();
     let w = [

@@ -104,6 +104,9 @@ fn options(
         max_bytes: max_bytes.map_or(u64::MAX, |b| b as u64),
         min_improvement_pct,
         write_penalty: WRITE_PENALTY,
+        // Without a budget, bytes must pay for themselves; with one, the
+        // budget decides what space is worth.
+        bytes_for_benefit: max_bytes.is_none(),
         ..AdviceOptions::default()
     }
 }
