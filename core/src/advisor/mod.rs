@@ -52,9 +52,10 @@ pub struct AdviceOptions {
     /// index (writes since stats reset, comparable with `calls`).
     pub write_penalty: f64,
     /// Bytes must pay for themselves: an index is picked only if it cuts
-    /// at least the share of the workload's remaining cost that it adds to
-    /// the size of the workload's tables (with their indexes). Meant for
-    /// when no `max_bytes` budget was given.
+    /// at least the share of the workload's remaining time (measured time,
+    /// scaled by the oracle's relative cost cut; cost when a query has no
+    /// time) that it adds to the size of the workload's tables (with their
+    /// indexes). Meant for when no `max_bytes` budget was given.
     pub bytes_for_benefit: bool,
 }
 

@@ -12,9 +12,11 @@
 //! picked later can make the query it hurt cheap another way.
 //!
 //! With `bytes_for_benefit`, a candidate must also cut at least the share
-//! of the workload's remaining cost that it adds to the size of the
+//! of the workload's remaining time that it adds to the size of the
 //! workload's tables: a covering index a quarter the size of a big table,
-//! for a query that is a few percent of the workload, is not worth it.
+//! for a query that is a few percent of the workload, is not worth it. The
+//! time a candidate cuts from a query is the query's measured time times
+//! the planner's relative cost reduction.
 //!
 //! After the greedy, backward elimination: a pick that the later picks made
 //! useless (see `prune`) is dropped.
@@ -74,6 +76,25 @@ pub fn advise(
         .filter(|t| workload.iter().any(|q| q.features.tables.contains(&t.name)))
         .map(|t| t.bytes + t.indexes.iter().map(|i| i.bytes).sum::<u64>())
         .sum();
+    // What a unit of each query's cost is worth, for `bytes_for_benefit`:
+    // its measured time per unit of its unadvised cost (calls x mean time
+    // / cost), so that shares of the workload follow where the time goes
+    // (planner costs of different queries are not in proportion to their
+    // times). Calls alone when some query has no time (one statement
+    // given as text).
+    let timed = workload.iter().all(|q| q.mean_ms > 0.0);
+    let weights: Vec<f64> = workload
+        .iter()
+        .zip(&baseline)
+        .map(|(q, &b)| {
+            if timed && b > 0.0 {
+                q.calls.max(0.0) * q.mean_ms / b
+            } else {
+                q.calls.max(0.0)
+            }
+        })
+        .collect();
+    let share_of = if timed { "time" } else { "estimated cost" };
 
     let mut picked: Vec<IndexDef> = Vec::new();
     let mut picks: Vec<Pick> = Vec::new();
@@ -86,7 +107,7 @@ pub fn advise(
         round += 1;
         let mut best: Option<(usize, f64, Eval)> = None;
         let mut eligible = 0;
-        let remaining = weighted(&now);
+        let remaining: f64 = weights.iter().zip(&now).map(|(w, c)| w * c).sum();
         for (ci, cand) in pool.iter().enumerate() {
             if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
                 why[ci] = Some(format!("{} extends it", p.name()));
@@ -152,10 +173,15 @@ pub fn advise(
                     .sum();
                 let added = bytes.saturating_sub(replaced);
                 let size_share = added as f64 / tables_bytes as f64;
-                let cut_share = (e.benefit - e.penalty) / remaining;
+                let cut: f64 = e
+                    .after
+                    .iter()
+                    .map(|&(qi, with)| weights[qi] * (now[qi] - with))
+                    .sum();
+                let cut_share = cut / remaining;
                 if cut_share < size_share {
                     why[ci] = Some(format!(
-                        "it would add {} ({:.1}% of the size of the tables the workload reads) to cut only {:.1}% of the workload's remaining estimated cost",
+                        "it would add {} ({:.1}% of the size of the tables the workload reads) to cut only {:.1}% of the workload's remaining {share_of}",
                         explain::size(added),
                         100.0 * size_share,
                         100.0 * cut_share

@@ -637,10 +637,18 @@ fn bytes_must_pay_for_themselves_when_asked() {
     assert!(
         r.reason.starts_with("it would add 31 MB (")
             && r.reason
-                .contains("% of the size of the tables the workload reads) to cut only 2."),
+                .contains("% of the size of the tables the workload reads) to cut only 2.")
+            && r.reason.ends_with("% of the workload's remaining time"),
         "{}",
         r.reason
     );
+    // Shares follow measured time, not cost: if q2 is slow (here its 0.001
+    // calls take as long as q1's 1000 calls before advice), its index is
+    // worth the bytes.
+    let mut slow = w.clone();
+    slow[1].mean_ms = 1e7;
+    let a = run(&slow, &cat, &mut Toy::new(&cat), &opts);
+    assert_eq!(a.picks.len(), 2, "{:?}", a.rejected);
 }
 
 #[test]
