@@ -18,6 +18,11 @@
 //! time a candidate cuts from a query is the query's measured time times
 //! the planner's relative cost reduction.
 //!
+//! Prices include the oracle's risk (`CostOracle::risk`): a query the
+//! candidate would give a risky plan counts as costlier by that much; a
+//! candidate that saves at least `RISK_COVER` times what its risky plans
+//! could lose is picked anyway (and the engine says so in its reason).
+//!
 //! After the greedy, backward elimination: a pick that the later picks made
 //! useless (see `prune`) is dropped.
 //!
@@ -35,6 +40,10 @@ use crate::Result;
 
 /// A query costlier by more than this factor counts as a regression.
 const REGRESSION: f64 = 1.01;
+/// A candidate whose risky plans (`CostOracle::risk`) could make some
+/// queries costlier is still picked when what it saves elsewhere is at
+/// least this many times what they could lose (the engine explains it).
+const RISK_COVER: f64 = 10.0;
 /// Bytes per btree page, for the depth estimate of the write penalty.
 const PAGE: f64 = 8192.0;
 
@@ -300,12 +309,15 @@ fn prune(
             if !q.features.tables.contains(&index.table) {
                 continue;
             }
-            let c = oracle.cost(q, &rest)?;
+            let (cost, risk) = oracle.priced(q, &rest)?;
+            let c = cost + risk;
             saved += q.calls.max(0.0) * (c - set.now[qi]);
             if baseline[qi] > 0.0 {
                 best_pct = best_pct.max(100.0 * (c - set.now[qi]) / baseline[qi]);
             }
-            hurts |= c > baseline[qi] * REGRESSION;
+            // Dropping it makes the query costlier than now and than
+            // without advice (it cured what another pick does to it).
+            hurts |= c > baseline[qi] * REGRESSION && c > set.now[qi] * REGRESSION;
             without.push((qi, c));
         }
         let useless = best_pct < opts.min_improvement_pct;
@@ -391,24 +403,40 @@ fn evaluate(
         cost_after: 0.0,
         worst: None,
     };
+    // Benefit from plans the oracle vouches for, and what risky plans
+    // (see `CostOracle::risk`) could lose: tolerated only when the first
+    // is at least RISK_COVER times the second.
+    let (mut safe_benefit, mut risky_loss) = (0.0, 0.0);
+    let mut risky_worst: Option<(usize, f64)> = None;
     for (qi, q) in workload.iter().enumerate() {
         if !q.features.tables.contains(&cand.index.table) {
             continue;
         }
-        let with = oracle.cost(q, &set)?;
+        let (cost, risk) = oracle.priced(q, &set)?;
+        let with = cost + risk;
         let base = now[qi];
         e.after.push((qi, with));
+        let calls = q.calls.max(0.0);
+        if risk > 0.0 {
+            risky_loss += calls * (with - base).max(0.0);
+        } else {
+            safe_benefit += calls * (base - with);
+        }
         if with > base * REGRESSION {
             let pct = if base > 0.0 {
                 100.0 * (with - base) / base
             } else {
                 100.0
             };
-            if e.worst.is_none_or(|(_, p)| pct > p) {
-                e.worst = Some((qi, pct));
+            let worst = if risk > 0.0 {
+                &mut risky_worst
+            } else {
+                &mut e.worst
+            };
+            if worst.is_none_or(|(_, p)| pct > p) {
+                *worst = Some((qi, pct));
             }
         }
-        let calls = q.calls.max(0.0);
         e.benefit += calls * (base - with);
         if base > 0.0 && baseline[qi] > 0.0 {
             // The threshold is measured against the query's cost without
@@ -421,6 +449,9 @@ fn evaluate(
                 e.cost_after += calls * with;
             }
         }
+    }
+    if e.worst.is_none() && safe_benefit < RISK_COVER * risky_loss {
+        e.worst = risky_worst;
     }
     if let Some(t) = catalog.table(&cand.index.table) {
         let depth = (1.0 + bytes as f64 / PAGE).log2().max(1.0);

@@ -19,6 +19,9 @@ struct Toy {
     /// (leading column, query id, cost): an index leading with the column
     /// makes the query cost at most that (a plan the toy model lacks).
     serves: Vec<(String, String, f64)>,
+    /// (leading column, query id, risk): an index leading with the column
+    /// gives the query a risky plan (`CostOracle::risk`).
+    risky: Vec<(String, String, f64)>,
     calls: usize,
 }
 
@@ -29,6 +32,7 @@ impl Toy {
             harm: Vec::new(),
             cure: Vec::new(),
             serves: Vec::new(),
+            risky: Vec::new(),
             calls: 0,
         }
     }
@@ -104,6 +108,17 @@ impl CostOracle for Toy {
             }
         }
         Ok(total)
+    }
+
+    fn risk(&mut self, q: &WorkloadQuery, hypothetical: &[IndexDef]) -> Result<f64> {
+        Ok(self
+            .risky
+            .iter()
+            .filter(|(col, qid, _)| {
+                q.id == *qid && hypothetical.iter().any(|h| h.columns.first() == Some(col))
+            })
+            .map(|(_, _, r)| r)
+            .sum())
     }
 
     fn size_bytes(&mut self, index: &IndexDef) -> Result<u64> {
@@ -649,6 +664,57 @@ fn bytes_must_pay_for_themselves_when_asked() {
     slow[1].mean_ms = 1e7;
     let a = run(&slow, &cat, &mut Toy::new(&cat), &opts);
     assert_eq!(a.picks.len(), 2, "{:?}", a.rejected);
+}
+
+#[test]
+fn a_risky_plan_is_tolerated_only_for_ten_times_the_gain() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            1.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+            1.0,
+            &cat,
+        ),
+    ];
+    // (customer_id) saves q1 ~1M; the risky plan it gives q2 could cost
+    // 50k more than q2 costs now: 20 times covered, picked.
+    let mut toy = Toy::new(&cat);
+    toy.risky
+        .push(("customer_id".into(), "q2".into(), 50_000.0));
+    let a = run(&w, &cat, &mut toy, &AdviceOptions::default());
+    assert!(
+        keys(&a).contains(&k("orders2", &["customer_id"])),
+        "{:?} {:?}",
+        keys(&a),
+        a.rejected
+    );
+    // Risking 200k (under 10 times covered): not picked while it does.
+    let mut toy = Toy::new(&cat);
+    toy.risky
+        .push(("customer_id".into(), "q2".into(), 200_000.0));
+    let a = run(&w, &cat, &mut toy, &AdviceOptions::default());
+    assert!(
+        !keys(&a).iter().any(|(_, c)| c[0] == "customer_id"),
+        "{:?}",
+        keys(&a)
+    );
+    let r = a
+        .rejected
+        .iter()
+        .find(|r| r.index.columns == ["customer_id"])
+        .unwrap_or_else(|| panic!("{:?}", a.rejected));
+    assert!(
+        r.reason.starts_with("makes query q2 ") && r.reason.ends_with("% costlier"),
+        "{}",
+        r.reason
+    );
 }
 
 #[test]

@@ -269,38 +269,25 @@ fn run(
 }
 
 /// For each pick, a warning when, with all the picks built, PostgreSQL
-/// would use it for a statement although it is worth it only if its table
-/// stays cached: the planner as configured uses the index there, the
-/// advisor's pricing (no more cached than shared buffers) does not. Such a
-/// plan runs slower than without the index when the table is bigger than
-/// shared buffers. Empty when there is none.
+/// would use it for a statement in a plan worth it only while its table
+/// stays cached (see `oracle`): the advisor tolerated it because the pick
+/// saves far more elsewhere. Empty when there is none.
 fn cautions(
     oracle: &mut PgOracle,
     picks: &[advisor::Pick],
     queries: &[WorkloadQuery],
 ) -> Vec<String> {
-    use crate::hypo::oracle::Cache;
     let set: Vec<IndexDef> = picks.iter().map(|p| p.index.clone()).collect();
     // SAFETY: plain backend globals (GUC values in 8 kB pages).
     let (cache, buffers) = unsafe { (pg_sys::effective_cache_size, pg_sys::NBuffers) };
     let mut out = vec![String::new(); picks.len()];
-    if cache <= buffers {
-        return out; // the advisor priced plans as the planner will
-    }
     for (i, p) in picks.iter().enumerate() {
-        let mut ids = Vec::new();
-        for q in queries
+        let ids: Vec<String> = queries
             .iter()
             .filter(|q| q.features.tables.contains(&p.index.table))
-        {
-            let real = oracle.plan_assuming(&q.id, &q.text, &set, Cache::AsConfigured);
-            let priced = oracle.plan(&q.id, &q.text, &set);
-            if let (Ok((_, real)), Ok((_, priced))) = (real, priced) {
-                if real.contains(&i) && !priced.contains(&i) {
-                    ids.push(q.id.clone());
-                }
-            }
-        }
+            .filter(|q| oracle.cache_dependent(&q.id, &q.text, &set).contains(&i))
+            .map(|q| q.id.clone())
+            .collect();
         if !ids.is_empty() {
             let page = pg_sys::BLCKSZ as u64;
             out[i] = format!(
