@@ -11,6 +11,14 @@ pub trait CostOracle {
     /// Planner cost of `query` if `hypothetical` indexes existed (in addition
     /// to the real ones).
     fn cost(&mut self, query: &WorkloadQuery, hypothetical: &[IndexDef]) -> Result<f64>;
+    /// Extra cost to assume for `query` with `hypothetical`: the engine
+    /// would choose a plan whose advantage the estimate cannot vouch for
+    /// (PostgreSQL: a plan that pays off only while its table stays
+    /// cached). 0, the default, when there is none.
+    fn risk(&mut self, query: &WorkloadQuery, hypothetical: &[IndexDef]) -> Result<f64> {
+        let _ = (query, hypothetical);
+        Ok(0.0)
+    }
     /// Estimated size of the index in bytes.
     fn size_bytes(&mut self, index: &IndexDef) -> Result<u64>;
     /// Which of `hypothetical` the plan for `query` uses (for explanations);
@@ -25,7 +33,15 @@ pub trait CostOracle {
 pub(super) struct Cached<'a> {
     inner: &'a mut dyn CostOracle,
     costs: HashMap<(String, Vec<String>), f64>,
+    risks: HashMap<(String, Vec<String>), f64>,
     sizes: HashMap<String, u64>,
+}
+
+fn set_key(q: &WorkloadQuery, set: &[IndexDef]) -> ((String, Vec<String>), Vec<IndexDef>) {
+    let mut sorted: Vec<&IndexDef> = set.iter().collect();
+    sorted.sort_by_key(|i| i.key());
+    let key = (q.id.clone(), sorted.iter().map(|i| i.key()).collect());
+    (key, sorted.into_iter().cloned().collect())
 }
 
 impl<'a> Cached<'a> {
@@ -33,18 +49,35 @@ impl<'a> Cached<'a> {
         Cached {
             inner,
             costs: HashMap::new(),
+            risks: HashMap::new(),
             sizes: HashMap::new(),
         }
     }
 
+    /// The cost with the set's risk on top (see [`CostOracle::risk`]).
+    pub(super) fn priced(&mut self, q: &WorkloadQuery, set: &[IndexDef]) -> Result<(f64, f64)> {
+        let c = self.cost(q, set)?;
+        if set.is_empty() {
+            return Ok((c, 0.0));
+        }
+        let (key, owned) = set_key(q, set);
+        let r = match self.risks.get(&key) {
+            Some(r) => *r,
+            None => {
+                let r = self.inner.risk(q, &owned)?;
+                let r = if r.is_finite() && r > 0.0 { r } else { 0.0 };
+                self.risks.insert(key, r);
+                r
+            }
+        };
+        Ok((c, r))
+    }
+
     pub(super) fn cost(&mut self, q: &WorkloadQuery, set: &[IndexDef]) -> Result<f64> {
-        let mut sorted: Vec<&IndexDef> = set.iter().collect();
-        sorted.sort_by_key(|i| i.key());
-        let key = (q.id.clone(), sorted.iter().map(|i| i.key()).collect());
+        let (key, owned) = set_key(q, set);
         if let Some(c) = self.costs.get(&key) {
             return Ok(*c);
         }
-        let owned: Vec<IndexDef> = sorted.into_iter().cloned().collect();
         let c = self.inner.cost(q, &owned)?;
         let c = if c.is_finite() && c >= 0.0 {
             c

@@ -11,6 +11,21 @@
 //! costlier is not picked in that round, but stays in the pool: an index
 //! picked later can make the query it hurt cheap another way.
 //!
+//! With `bytes_for_benefit`, a candidate must also cut at least the share
+//! of the workload's remaining time that it adds to the size of the
+//! workload's tables: a covering index a quarter the size of a big table,
+//! for a query that is a few percent of the workload, is not worth it. The
+//! time a candidate cuts from a query is the query's measured time times
+//! the planner's relative cost reduction.
+//!
+//! Prices include the oracle's risk (`CostOracle::risk`): a query the
+//! candidate would give a risky plan counts as costlier by that much; a
+//! candidate that saves at least `RISK_COVER` times what its risky plans
+//! could lose is picked anyway (and the engine says so in its reason).
+//!
+//! After the greedy, backward elimination: a pick that the later picks made
+//! useless (see `prune`) is dropped.
+//!
 //! Never both (a) and (a, b): a candidate that extends a picked index (same
 //! table and predicate, the picked key a prefix of its key) is priced as a
 //! replacement of it, and replaces it when picked; a candidate that a picked
@@ -25,6 +40,10 @@ use crate::Result;
 
 /// A query costlier by more than this factor counts as a regression.
 const REGRESSION: f64 = 1.01;
+/// A candidate whose risky plans (`CostOracle::risk`) could make some
+/// queries costlier is still picked when what it saves elsewhere is at
+/// least this many times what they could lose (the engine explains it).
+const RISK_COVER: f64 = 10.0;
 /// Bytes per btree page, for the depth estimate of the write penalty.
 const PAGE: f64 = 8192.0;
 
@@ -58,9 +77,38 @@ pub fn advise(
     };
     let before = weighted(&now);
     let baseline = now.clone();
+    // The size of the tables the workload reads, with their indexes: what
+    // `bytes_for_benefit` compares an index's bytes with.
+    let tables_bytes: u64 = catalog
+        .tables
+        .iter()
+        .filter(|t| workload.iter().any(|q| q.features.tables.contains(&t.name)))
+        .map(|t| t.bytes + t.indexes.iter().map(|i| i.bytes).sum::<u64>())
+        .sum();
+    // What a unit of each query's cost is worth, for `bytes_for_benefit`:
+    // its measured time per unit of its unadvised cost (calls x mean time
+    // / cost), so that shares of the workload follow where the time goes
+    // (planner costs of different queries are not in proportion to their
+    // times). Calls alone when some query has no time (one statement
+    // given as text).
+    let timed = workload.iter().all(|q| q.mean_ms > 0.0);
+    let weights: Vec<f64> = workload
+        .iter()
+        .zip(&baseline)
+        .map(|(q, &b)| {
+            if timed && b > 0.0 {
+                q.calls.max(0.0) * q.mean_ms / b
+            } else {
+                q.calls.max(0.0)
+            }
+        })
+        .collect();
+    let share_of = if timed { "time" } else { "estimated cost" };
 
     let mut picked: Vec<IndexDef> = Vec::new();
     let mut picks: Vec<Pick> = Vec::new();
+    // The write penalty of each pick, to re-judge it in `prune`.
+    let mut penalties: Vec<f64> = Vec::new();
     let mut used_bytes: u64 = 0;
     let mut why: Vec<Option<String>> = vec![None; pool.len()];
     let mut round = 0;
@@ -68,6 +116,7 @@ pub fn advise(
         round += 1;
         let mut best: Option<(usize, f64, Eval)> = None;
         let mut eligible = 0;
+        let remaining: f64 = weights.iter().zip(&now).map(|(w, c)| w * c).sum();
         for (ci, cand) in pool.iter().enumerate() {
             if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
                 why[ci] = Some(format!("{} extends it", p.name()));
@@ -124,6 +173,31 @@ pub fn advise(
                 ));
                 continue;
             }
+            if opts.bytes_for_benefit && tables_bytes > 0 && remaining > 0.0 {
+                // Net of the picks it would replace.
+                let replaced: u64 = picks
+                    .iter()
+                    .filter(|p| extends(&cand.index, &p.index))
+                    .map(|p| p.bytes)
+                    .sum();
+                let added = bytes.saturating_sub(replaced);
+                let size_share = added as f64 / tables_bytes as f64;
+                let cut: f64 = e
+                    .after
+                    .iter()
+                    .map(|&(qi, with)| weights[qi] * (now[qi] - with))
+                    .sum();
+                let cut_share = cut / remaining;
+                if cut_share < size_share {
+                    why[ci] = Some(format!(
+                        "it would add {} ({:.1}% of the size of the tables the workload reads) to cut only {:.1}% of the workload's remaining {share_of}",
+                        explain::size(added),
+                        100.0 * size_share,
+                        100.0 * cut_share
+                    ));
+                    continue;
+                }
+            }
             if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
                 best = Some((ci, score, e));
             }
@@ -149,6 +223,7 @@ pub fn advise(
         // The picks it extends are replaced by it.
         while let Some(i) = picked.iter().position(|p| extends(&cand.index, p)) {
             picked.remove(i);
+            penalties.remove(i);
             let old = picks.remove(i);
             used_bytes = used_bytes.saturating_sub(old.bytes);
             progress(&format!(
@@ -158,8 +233,24 @@ pub fn advise(
             ));
         }
         picked.push(cand.index.clone());
+        penalties.push(e.penalty);
         picks.push(pick(workload, catalog, &cand, &e, style));
     }
+    let mut kept = Set {
+        picked,
+        picks,
+        penalties,
+        now,
+    };
+    rejected.extend(prune(
+        workload,
+        &baseline,
+        &mut kept,
+        opts,
+        &mut oracle,
+        progress,
+    )?);
+    let Set { picks, now, .. } = kept;
     for (cand, reason) in pool.into_iter().zip(why) {
         let reason = reason
             .unwrap_or_else(|| format!("the limit of {} indexes was reached", opts.max_indexes));
@@ -174,6 +265,88 @@ pub fn advise(
         workload_cost_before: before,
         workload_cost_after: weighted(&now),
     })
+}
+
+/// The picked indexes with what the greedy knows of them, and each query's
+/// cost with all of them.
+struct Set {
+    picked: Vec<IndexDef>,
+    picks: Vec<Pick>,
+    penalties: Vec<f64>,
+    now: Vec<f64>,
+}
+
+/// Backward elimination: the greedy judged each pick against the indexes
+/// picked before it, not against those picked after. Last pick first, an
+/// index is dropped when, with all the other picks in place, it no longer
+/// improves any query by `min_improvement_pct` of its unadvised cost, or
+/// no longer saves more than its write penalty; unless dropping it would
+/// leave some query costlier than without any advice. Returns the dropped
+/// indexes with why.
+fn prune(
+    workload: &[WorkloadQuery],
+    baseline: &[f64],
+    set: &mut Set,
+    opts: &AdviceOptions,
+    oracle: &mut Cached<'_>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<Rejected>> {
+    let mut dropped = Vec::new();
+    let mut i = set.picked.len();
+    while i > 0 && set.picked.len() > 1 {
+        i -= 1;
+        let index = set.picked[i].clone();
+        let rest: Vec<IndexDef> = set
+            .picked
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let (mut saved, mut best_pct, mut hurts) = (0.0, 0.0_f64, false);
+        let mut without = Vec::new();
+        for (qi, q) in workload.iter().enumerate() {
+            if !q.features.tables.contains(&index.table) {
+                continue;
+            }
+            let (cost, risk) = oracle.priced(q, &rest)?;
+            let c = cost + risk;
+            saved += q.calls.max(0.0) * (c - set.now[qi]);
+            if baseline[qi] > 0.0 {
+                best_pct = best_pct.max(100.0 * (c - set.now[qi]) / baseline[qi]);
+            }
+            // Dropping it makes the query costlier than now and than
+            // without advice (it cured what another pick does to it).
+            hurts |= c > baseline[qi] * REGRESSION && c > set.now[qi] * REGRESSION;
+            without.push((qi, c));
+        }
+        let useless = best_pct < opts.min_improvement_pct;
+        let unpaid = saved - set.penalties[i] <= 0.0;
+        if hurts || !(useless || unpaid) {
+            continue;
+        }
+        let others = match set.picked.len() - 1 {
+            1 => "once the other proposed index exists".to_string(),
+            n => format!("once the other {n} proposed indexes exist"),
+        };
+        let reason = if useless {
+            format!(
+                "{others}, it improves no query by {}% of its unadvised cost or more (best: {best_pct:.1}%)",
+                opts.min_improvement_pct
+            )
+        } else {
+            format!("{others}, its maintenance cost outweighs what it saves")
+        };
+        progress(&format!("{} dropped: {reason}", index.name()));
+        for (qi, c) in without {
+            set.now[qi] = c;
+        }
+        set.picked.remove(i);
+        set.penalties.remove(i);
+        set.picks.remove(i);
+        dropped.push(Rejected { index, reason });
+    }
+    Ok(dropped)
 }
 
 /// What one candidate would do on top of the picked set.
@@ -230,24 +403,40 @@ fn evaluate(
         cost_after: 0.0,
         worst: None,
     };
+    // Benefit from plans the oracle vouches for, and what risky plans
+    // (see `CostOracle::risk`) could lose: tolerated only when the first
+    // is at least RISK_COVER times the second.
+    let (mut safe_benefit, mut risky_loss) = (0.0, 0.0);
+    let mut risky_worst: Option<(usize, f64)> = None;
     for (qi, q) in workload.iter().enumerate() {
         if !q.features.tables.contains(&cand.index.table) {
             continue;
         }
-        let with = oracle.cost(q, &set)?;
+        let (cost, risk) = oracle.priced(q, &set)?;
+        let with = cost + risk;
         let base = now[qi];
         e.after.push((qi, with));
+        let calls = q.calls.max(0.0);
+        if risk > 0.0 {
+            risky_loss += calls * (with - base).max(0.0);
+        } else {
+            safe_benefit += calls * (base - with);
+        }
         if with > base * REGRESSION {
             let pct = if base > 0.0 {
                 100.0 * (with - base) / base
             } else {
                 100.0
             };
-            if e.worst.is_none_or(|(_, p)| pct > p) {
-                e.worst = Some((qi, pct));
+            let worst = if risk > 0.0 {
+                &mut risky_worst
+            } else {
+                &mut e.worst
+            };
+            if worst.is_none_or(|(_, p)| pct > p) {
+                *worst = Some((qi, pct));
             }
         }
-        let calls = q.calls.max(0.0);
         e.benefit += calls * (base - with);
         if base > 0.0 && baseline[qi] > 0.0 {
             // The threshold is measured against the query's cost without
@@ -260,6 +449,9 @@ fn evaluate(
                 e.cost_after += calls * with;
             }
         }
+    }
+    if e.worst.is_none() && safe_benefit < RISK_COVER * risky_loss {
+        e.worst = risky_worst;
     }
     if let Some(t) = catalog.table(&cand.index.table) {
         let depth = (1.0 + bytes as f64 / PAGE).log2().max(1.0);
