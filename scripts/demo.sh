@@ -37,7 +37,8 @@ psql_demo -c "SELECT calls, round(mean_ms::numeric, 2) AS mean_ms, left(regexp_r
 say "PostgreSQL: SELECT * FROM sqlxos.suggest_indexes()  (proven by what-if planning, nothing is created)"
 psql_demo -c "SELECT table_name, columns, estimated_size, improvement_pct, index_ddl, reason FROM sqlxos.suggest_indexes()" -x
 say "PostgreSQL: build the advice and run the workload again"
-psql_demo -At -c "SELECT index_ddl FROM sqlxos.suggest_indexes()" | while read -r ddl; do
+# the same advice again: its progress NOTICEs were shown above
+PGOPTIONS='-c client_min_messages=warning' psql_demo -At -c "SELECT index_ddl FROM sqlxos.suggest_indexes()" | while read -r ddl; do
   echo "$ddl"; psql_demo -c "$ddl"
 done
 psql_demo -c 'SELECT sqlxos.reset()' >/dev/null

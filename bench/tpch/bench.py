@@ -6,11 +6,12 @@ state file so that steps can run under different locks and preloads:
 
   prepare   generate the data (tpchgen-cli) and the 22 queries (DuckDB's
             tpch_queries()) once into a cache directory
-  load      create the tables with the spec's primary keys only, COPY the
-            data, VACUUM ANALYZE
-  baseline  measure the 22 queries
-  advisor   ask one advisor (naive | sqlxos), build its indexes for real,
-            ANALYZE, measure again, compare the rows, drop its indexes
+  load      create the database tpch_baseline: the tables with the spec's
+            primary keys only, COPY the data, VACUUM ANALYZE
+  advisor   copy tpch_baseline to tpch_<advisor> (naive | sqlxos), ask the
+            advisor there, build its indexes for real, ANALYZE
+  measure   the 22 queries on every database, interleaved (per query the
+            databases in turn), comparing the rows with the baseline's
   report    print the tables
 
 Rules (issue 10): per query one warm-up and the median of 3 runs;
@@ -190,11 +191,17 @@ def prepare(cache, sf, venv_bin):
 
 
 def read_queries(cache):
+    """{name: sql}; the environment's QUERIES (e.g. q03,q17) picks a subset,
+    for quick looks only (the issue's figures need all 22)."""
     out = {}
     for path in sorted(glob.glob(os.path.join(cache, "queries", "q*.sql"))):
         with open(path) as f:
             out[os.path.basename(path)[:-4]] = f.read().strip().rstrip(";")
-    return out
+    wanted = [q for q in os.environ.get("QUERIES", "").split(",") if q]
+    unknown = [q for q in wanted if q not in out]
+    if unknown:
+        sys.exit(f"error: QUERIES: unknown {','.join(unknown)}, expected names like q01..q22")
+    return {q: sql for q, sql in out.items() if not wanted or q in wanted}
 
 
 # ---------------------------------------------------------------- database
@@ -210,8 +217,14 @@ def connect(dsn):
 
 
 def load(dsn, cache, sf):
+    """Loads the database tpch_baseline; each advisor gets a copy of it."""
     data = os.path.join(cache, f"sf{sf}")
-    conn = connect(dsn)
+    admin = connect(dsn)
+    with admin.cursor() as cur:
+        cur.execute("DROP DATABASE IF EXISTS tpch_baseline")
+        cur.execute("CREATE DATABASE tpch_baseline")
+    admin.close()
+    conn = connect(db_dsn(dsn, "tpch_baseline"))
     cur = conn.cursor()
     cur.execute("SET statement_timeout = 0")
     for table, (cols, pk) in SCHEMA.items():
@@ -256,34 +269,53 @@ def run_once(cur, sql):
     return time.perf_counter() - t0, rows
 
 
-def measure(dsn, queries, label, extra_settings=()):
-    """Per query: one warm-up (whose rows are hashed), then the median of
-    RUNS runs. A warm-up that times out is not repeated (counts TIMEOUT_S),
-    nor one that takes over LONG_S (counts its own time)."""
-    conn = connect(dsn)
-    cur = conn.cursor()
-    for s in extra_settings:
-        cur.execute(s)
-    out = {}
+def db_dsn(dsn, db):
+    """The connection string for database `db` (libpq: the last dbname wins)."""
+    return f"{dsn} dbname={db}"
+
+
+def measure(dsn, queries, labels, extra_settings=()):
+    """{label: {query: result}} for the databases tpch_<label>, measured
+    interleaved so that a change in machine load hits every label alike:
+    per query, one warm-up on each database in turn (its rows are hashed),
+    then RUNS rounds of one run on each database in turn; the median counts.
+    A warm-up that times out is not repeated (counts TIMEOUT_S), nor one
+    that takes over LONG_S (counts its own time, marked single)."""
+    conns = {}
+    for label in labels:
+        conns[label] = connect(db_dsn(dsn, f"tpch_{label}"))
+        with conns[label].cursor() as cur:
+            for s in extra_settings:
+                cur.execute(s)
+    out = {label: {} for label in labels}
     for name, sql in queries.items():
-        secs, rows = run_once(cur, sql)
-        if rows is None:
-            out[name] = {"s": TIMEOUT_S, "timeout": True, "hash": None, "rows": None}
-        elif LONG_S and secs > LONG_S:
-            out[name] = {"s": secs, "timeout": False, "single": True, "hash": rows_hash(rows),
-                         "rows": len(rows)}
-        else:
-            times, timeout = [], False
-            for _ in range(RUNS):
-                t, r = run_once(cur, sql)
-                times.append(t)
-                timeout = timeout or r is None
-            med = statistics.median(times)
-            out[name] = {"s": med, "timeout": timeout, "hash": rows_hash(rows), "rows": len(rows)}
-        r = out[name]
-        log(f"{label} {name}: {r['s']:.3f} s{' TIMEOUT' if r['timeout'] else ''}"
-            f" ({r['rows']} rows)")
-    conn.close()
+        times, repeat = {}, []
+        for label in labels:
+            with conns[label].cursor() as cur:
+                secs, rows = run_once(cur, sql)
+            if rows is None:
+                out[label][name] = {"s": TIMEOUT_S, "timeout": True, "hash": None, "rows": None}
+            elif LONG_S and secs > LONG_S:
+                out[label][name] = {"s": secs, "timeout": False, "single": True,
+                                    "hash": rows_hash(rows), "rows": len(rows)}
+            else:
+                out[label][name] = {"s": None, "timeout": False, "hash": rows_hash(rows),
+                                    "rows": len(rows)}
+                times[label] = []
+                repeat.append(label)
+        for _ in range(RUNS):
+            for label in repeat:
+                with conns[label].cursor() as cur:
+                    t, r = run_once(cur, sql)
+                times[label].append(t)
+                out[label][name]["timeout"] |= r is None
+        for label in repeat:
+            out[label][name]["s"] = statistics.median(times[label])
+        log(f"{name}: " + ", ".join(
+            f"{label} {out[label][name]['s']:.3f} s{' TIMEOUT' if out[label][name]['timeout'] else ''}"
+            for label in labels))
+    for c in conns.values():
+        c.close()
     return out
 
 
@@ -347,6 +379,7 @@ def sqlxos_advice(dsn, queries):
     cur.execute("SELECT count(*) FROM sqlxos.workload")
     log(f"sqlxos.workload holds {cur.fetchone()[0]} statements")
     cur.execute("SET statement_timeout = 0")
+    conn.notices = []  # every progress NOTICE (psycopg2's own list keeps 50)
     t0 = time.perf_counter()
     try:
         cur.execute("SELECT * FROM sqlxos.suggest_indexes()")
@@ -355,16 +388,36 @@ def sqlxos_advice(dsn, queries):
         return None, "suggest_indexes() not available", None
     rows = cur.fetchall()
     advice_s = time.perf_counter() - t0
+    for n in conn.notices:
+        log(n.strip())
     names = [d.name for d in cur.description]
     conn.close()
     if "index_ddl" not in names:
         return None, f"suggest_indexes() has no index_ddl column (columns: {', '.join(names)})", None
+    shown = [c for c in ("estimated_size", "cost_before", "cost_after", "improvement_pct", "reason")
+             if c in names]
+    for r in rows:
+        log(f"advice: {r[names.index('index_ddl')]}")
+        for c in shown:
+            v = r[names.index(c)]
+            log(f"    {c}: {round(v, 1) if isinstance(v, float) else v}")
     return [r[names.index("index_ddl")] for r in rows], None, advice_s
 
 
 def run_advisor(dsn, queries, name, state):
+    """Copies tpch_baseline to tpch_<name>, asks the advisor on the copy,
+    builds its indexes there and ANALYZEs. Measured later by `measure`."""
     log(f"advisor {name}")
     entry = {"name": name}
+    admin = connect(dsn)
+    with admin.cursor() as cur:
+        cur.execute("SET statement_timeout = 0")
+        cur.execute(f"DROP DATABASE IF EXISTS tpch_{name}")
+        # FILE_COPY: a checkpoint and a file copy, not the whole database
+        # through the WAL.
+        cur.execute(f"CREATE DATABASE tpch_{name} TEMPLATE tpch_baseline STRATEGY file_copy")
+    admin.close()
+    dsn = db_dsn(dsn, f"tpch_{name}")
     if name == "naive":
         t0 = time.perf_counter()
         ddl, why = naive_advice(queries), None
@@ -379,7 +432,7 @@ def run_advisor(dsn, queries, name, state):
         sys.exit(f"error: ADVISORS: unknown advisor {name!r}, expected naive or sqlxos")
     if ddl is None:
         entry["unavailable"] = why
-        state.setdefault("advisors", []).append(entry)
+        state["advisors"] = [a for a in state.get("advisors", []) if a["name"] != name] + [entry]
         return
     entry["ddl"] = ddl
     conn = connect(dsn)
@@ -405,15 +458,7 @@ def run_advisor(dsn, queries, name, state):
     entry["indexes"] = len(created)
     entry["mb"] = sum(entry["index_mb"].values())
     conn.close()
-    settings = ["SET sqlxos.capture = off"] if name == "sqlxos" else []
-    entry["after"] = measure(dsn, queries, name, settings)
-    conn = connect(dsn)
-    cur = conn.cursor()
-    for qualified in created.values():
-        cur.execute(f"DROP INDEX IF EXISTS {qualified}")
-    cur.execute("ANALYZE")
-    conn.close()
-    state.setdefault("advisors", []).append(entry)
+    state["advisors"] = [a for a in state.get("advisors", []) if a["name"] != name] + [entry]
 
 
 # ---------------------------------------------------------------- report
@@ -452,7 +497,9 @@ def report(state):
     timeouts = [q for q, r in base.items() if r["timeout"]]
     print(f"\nTPC-H index advice, SF {state['sf']}, PostgreSQL {state.get('server_version', '?')},"
           f" {state.get('started', '')}")
-    print(f"rules: warm-up + median of {RUNS} (~ = warm-up over {LONG_S:.0f} s: that one run only),"
+    print(f"rules: per query a warm-up on each database, then {RUNS} rounds across the databases, median"
+          f" (interleaved; ~ = warm-up over {LONG_S:.0f} s: that one run only),")
+    print(f"      "
           f" statement_timeout {TIMEOUT_S:.0f} s (* = timed out, counted as {TIMEOUT_S:.0f} s),")
     print(f"       max_parallel_workers_per_gather = 0; regression = over {round((REGRESSION_RATIO - 1) * 100)}% and over {REGRESSION_ABS_S} s slower")
     tb = sum(r["s"] for r in base.values())
@@ -520,7 +567,7 @@ def report(state):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("step", choices=["prepare", "load", "baseline", "advisor", "report"])
+    p.add_argument("step", choices=["prepare", "load", "advisor", "measure", "report"])
     p.add_argument("advisor", nargs="?", help="for step advisor: naive or sqlxos")
     p.add_argument("--sf", default="0.1")
     p.add_argument("--cache", required=True, help="cache directory for data and queries")
@@ -544,8 +591,15 @@ def main():
             state.update(sf=a.sf, server_version=cur.fetchone()[0],
                          started=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
         conn.close()
-    elif a.step == "baseline":
-        state["baseline"] = measure(a.dsn, queries, "baseline")
+    elif a.step == "measure":
+        ready = [x["name"] for x in state.get("advisors", []) if not x.get("unavailable")]
+        # With sqlxos preloaded (by run.sh when it advises), capture is off
+        # for every database alike; a placeholder setting otherwise.
+        out = measure(a.dsn, queries, ["baseline"] + ready, ["SET sqlxos.capture = off"])
+        state["baseline"] = out["baseline"]
+        for x in state.get("advisors", []):
+            if x["name"] in out:
+                x["after"] = out[x["name"]]
     elif a.step == "advisor":
         if not a.advisor:
             sys.exit("error: step advisor needs an advisor name: naive or sqlxos")

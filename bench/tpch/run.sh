@@ -7,6 +7,7 @@
 #   sudo SF=1 bench/tpch/run.sh             # SF 1 (q17/q20 time out at baseline: ~5 min a pass)
 #   ADVISORS=naive ...                      # only the naive advisor (no sqlxos build, no lock)
 #   NO_BUILD=1 ...                          # use the installed sqlxos.so
+#   QUERIES=q03,q17 ...                     # a subset, for quick looks
 #
 # Data, queries and the Python venv are cached in ~/.cache/sqlxos/ and made once.
 set -euo pipefail
@@ -56,7 +57,6 @@ restart_pg() {
 
 say "load SF $SF"
 "${BENCH[@]}" load
-"${BENCH[@]}" baseline
 if [[ ",$ADVISORS," == *,naive,* ]]; then
   "${BENCH[@]}" advisor naive
 fi
@@ -70,6 +70,9 @@ if want_sqlxos; then
   restart_pg sqlxos
   "${BENCH[@]}" advisor sqlxos
 fi
+# Every database measured in the same server, interleaved query by query
+# (with sqlxos preloaded if it advised, capture off in every session).
+"${BENCH[@]}" measure
 stop_pg "$PG_DIR"
 trap - EXIT
 exec 9>&-   # releases the lock, if taken

@@ -51,6 +51,12 @@ pub struct AdviceOptions {
     /// Cost units charged per write to the table per btree level of the
     /// index (writes since stats reset, comparable with `calls`).
     pub write_penalty: f64,
+    /// Bytes must pay for themselves: an index is picked only if it cuts
+    /// at least the share of the workload's remaining time (measured time,
+    /// scaled by the oracle's relative cost cut; cost when a query has no
+    /// time) that it adds to the size of the workload's tables (with their
+    /// indexes). Meant for when no `max_bytes` budget was given.
+    pub bytes_for_benefit: bool,
 }
 
 impl Default for AdviceOptions {
@@ -61,6 +67,7 @@ impl Default for AdviceOptions {
             min_improvement_pct: 5.0,
             min_table_rows: 1000.0,
             write_penalty: 1.0,
+            bytes_for_benefit: false,
         }
     }
 }

@@ -8,7 +8,18 @@
 //! that cuts some query's cost by `min_improvement_pct` is picked and costs
 //! are re-taken, so a second index for the same query must earn its place
 //! on top of the first. A candidate that makes any query more than 1%
-//! costlier is rejected.
+//! costlier is not picked in that round, but stays in the pool: an index
+//! picked later can make the query it hurt cheap another way.
+//!
+//! With `bytes_for_benefit`, a candidate must also cut at least the share
+//! of the workload's remaining time that it adds to the size of the
+//! workload's tables: a covering index a quarter the size of a big table,
+//! for a query that is a few percent of the workload, is not worth it. The
+//! time a candidate cuts from a query is the query's measured time times
+//! the planner's relative cost reduction.
+//!
+//! After the greedy, backward elimination: a pick that the later picks made
+//! useless (see `prune`) is dropped.
 //!
 //! Never both (a) and (a, b): a candidate that extends a picked index (same
 //! table and predicate, the picked key a prefix of its key) is priced as a
@@ -57,16 +68,46 @@ pub fn advise(
     };
     let before = weighted(&now);
     let baseline = now.clone();
+    // The size of the tables the workload reads, with their indexes: what
+    // `bytes_for_benefit` compares an index's bytes with.
+    let tables_bytes: u64 = catalog
+        .tables
+        .iter()
+        .filter(|t| workload.iter().any(|q| q.features.tables.contains(&t.name)))
+        .map(|t| t.bytes + t.indexes.iter().map(|i| i.bytes).sum::<u64>())
+        .sum();
+    // What a unit of each query's cost is worth, for `bytes_for_benefit`:
+    // its measured time per unit of its unadvised cost (calls x mean time
+    // / cost), so that shares of the workload follow where the time goes
+    // (planner costs of different queries are not in proportion to their
+    // times). Calls alone when some query has no time (one statement
+    // given as text).
+    let timed = workload.iter().all(|q| q.mean_ms > 0.0);
+    let weights: Vec<f64> = workload
+        .iter()
+        .zip(&baseline)
+        .map(|(q, &b)| {
+            if timed && b > 0.0 {
+                q.calls.max(0.0) * q.mean_ms / b
+            } else {
+                q.calls.max(0.0)
+            }
+        })
+        .collect();
+    let share_of = if timed { "time" } else { "estimated cost" };
 
     let mut picked: Vec<IndexDef> = Vec::new();
     let mut picks: Vec<Pick> = Vec::new();
+    // The write penalty of each pick, to re-judge it in `prune`.
+    let mut penalties: Vec<f64> = Vec::new();
     let mut used_bytes: u64 = 0;
     let mut why: Vec<Option<String>> = vec![None; pool.len()];
     let mut round = 0;
     while picks.len() < opts.max_indexes && !pool.is_empty() {
         round += 1;
         let mut best: Option<(usize, f64, Eval)> = None;
-        let mut drop_now: Vec<(usize, String)> = Vec::new();
+        let mut eligible = 0;
+        let remaining: f64 = weights.iter().zip(&now).map(|(w, c)| w * c).sum();
         for (ci, cand) in pool.iter().enumerate() {
             if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
                 why[ci] = Some(format!("{} extends it", p.name()));
@@ -92,12 +133,15 @@ pub fn advise(
                 &mut oracle,
             )?;
             if let Some((qi, pct)) = e.worst {
-                drop_now.push((
-                    ci,
-                    format!("makes query {} {pct:.0}% costlier", workload[qi].id),
+                // Kept in the pool: once other indexes are picked, the
+                // query it hurts may no longer be hurt.
+                why[ci] = Some(format!(
+                    "makes query {} {pct:.0}% costlier",
+                    workload[qi].id
                 ));
                 continue;
             }
+            eligible += 1;
             if e.best_pct < opts.min_improvement_pct {
                 why[ci] = Some(if e.best_pct > 0.0 && !picked.is_empty() {
                     format!(
@@ -120,21 +164,33 @@ pub fn advise(
                 ));
                 continue;
             }
+            if opts.bytes_for_benefit && tables_bytes > 0 && remaining > 0.0 {
+                // Net of the picks it would replace.
+                let replaced: u64 = picks
+                    .iter()
+                    .filter(|p| extends(&cand.index, &p.index))
+                    .map(|p| p.bytes)
+                    .sum();
+                let added = bytes.saturating_sub(replaced);
+                let size_share = added as f64 / tables_bytes as f64;
+                let cut: f64 = e
+                    .after
+                    .iter()
+                    .map(|&(qi, with)| weights[qi] * (now[qi] - with))
+                    .sum();
+                let cut_share = cut / remaining;
+                if cut_share < size_share {
+                    why[ci] = Some(format!(
+                        "it would add {} ({:.1}% of the size of the tables the workload reads) to cut only {:.1}% of the workload's remaining {share_of}",
+                        explain::size(added),
+                        100.0 * size_share,
+                        100.0 * cut_share
+                    ));
+                    continue;
+                }
+            }
             if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
                 best = Some((ci, score, e));
-            }
-        }
-        let eligible = pool.len() - drop_now.len();
-        for (ci, reason) in drop_now.into_iter().rev() {
-            rejected.push(Rejected {
-                index: pool.remove(ci).index,
-                reason,
-            });
-            why.remove(ci);
-            if let Some((b, _, _)) = best.as_mut() {
-                if *b > ci {
-                    *b -= 1;
-                }
             }
         }
         let Some((ci, _, e)) = best else {
@@ -158,6 +214,7 @@ pub fn advise(
         // The picks it extends are replaced by it.
         while let Some(i) = picked.iter().position(|p| extends(&cand.index, p)) {
             picked.remove(i);
+            penalties.remove(i);
             let old = picks.remove(i);
             used_bytes = used_bytes.saturating_sub(old.bytes);
             progress(&format!(
@@ -167,8 +224,24 @@ pub fn advise(
             ));
         }
         picked.push(cand.index.clone());
+        penalties.push(e.penalty);
         picks.push(pick(workload, catalog, &cand, &e, style));
     }
+    let mut kept = Set {
+        picked,
+        picks,
+        penalties,
+        now,
+    };
+    rejected.extend(prune(
+        workload,
+        &baseline,
+        &mut kept,
+        opts,
+        &mut oracle,
+        progress,
+    )?);
+    let Set { picks, now, .. } = kept;
     for (cand, reason) in pool.into_iter().zip(why) {
         let reason = reason
             .unwrap_or_else(|| format!("the limit of {} indexes was reached", opts.max_indexes));
@@ -183,6 +256,85 @@ pub fn advise(
         workload_cost_before: before,
         workload_cost_after: weighted(&now),
     })
+}
+
+/// The picked indexes with what the greedy knows of them, and each query's
+/// cost with all of them.
+struct Set {
+    picked: Vec<IndexDef>,
+    picks: Vec<Pick>,
+    penalties: Vec<f64>,
+    now: Vec<f64>,
+}
+
+/// Backward elimination: the greedy judged each pick against the indexes
+/// picked before it, not against those picked after. Last pick first, an
+/// index is dropped when, with all the other picks in place, it no longer
+/// improves any query by `min_improvement_pct` of its unadvised cost, or
+/// no longer saves more than its write penalty; unless dropping it would
+/// leave some query costlier than without any advice. Returns the dropped
+/// indexes with why.
+fn prune(
+    workload: &[WorkloadQuery],
+    baseline: &[f64],
+    set: &mut Set,
+    opts: &AdviceOptions,
+    oracle: &mut Cached<'_>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<Rejected>> {
+    let mut dropped = Vec::new();
+    let mut i = set.picked.len();
+    while i > 0 && set.picked.len() > 1 {
+        i -= 1;
+        let index = set.picked[i].clone();
+        let rest: Vec<IndexDef> = set
+            .picked
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let (mut saved, mut best_pct, mut hurts) = (0.0, 0.0_f64, false);
+        let mut without = Vec::new();
+        for (qi, q) in workload.iter().enumerate() {
+            if !q.features.tables.contains(&index.table) {
+                continue;
+            }
+            let c = oracle.cost(q, &rest)?;
+            saved += q.calls.max(0.0) * (c - set.now[qi]);
+            if baseline[qi] > 0.0 {
+                best_pct = best_pct.max(100.0 * (c - set.now[qi]) / baseline[qi]);
+            }
+            hurts |= c > baseline[qi] * REGRESSION;
+            without.push((qi, c));
+        }
+        let useless = best_pct < opts.min_improvement_pct;
+        let unpaid = saved - set.penalties[i] <= 0.0;
+        if hurts || !(useless || unpaid) {
+            continue;
+        }
+        let others = match set.picked.len() - 1 {
+            1 => "once the other proposed index exists".to_string(),
+            n => format!("once the other {n} proposed indexes exist"),
+        };
+        let reason = if useless {
+            format!(
+                "{others}, it improves no query by {}% of its unadvised cost or more (best: {best_pct:.1}%)",
+                opts.min_improvement_pct
+            )
+        } else {
+            format!("{others}, its maintenance cost outweighs what it saves")
+        };
+        progress(&format!("{} dropped: {reason}", index.name()));
+        for (qi, c) in without {
+            set.now[qi] = c;
+        }
+        set.picked.remove(i);
+        set.penalties.remove(i);
+        set.picks.remove(i);
+        dropped.push(Rejected { index, reason });
+    }
+    Ok(dropped)
 }
 
 /// What one candidate would do on top of the picked set.

@@ -55,6 +55,12 @@ pub fn generalize_f64(x: f64, step: f64) -> Result<f64> {
         return Err(Error::invalid(F, "value", "must be a finite number", x));
     }
     let mut k = (x / step).floor();
+    if !k.is_finite() {
+        // x / step overflows (a huge x, a tiny step): the remainder is
+        // exact in floating point, so take it off instead.
+        let r = x % step;
+        return Ok(if r < 0.0 { x - r - step } else { x - r });
+    }
     // x / step is rounded; correct by one step where that crossed a multiple.
     if k * step > x {
         k -= 1.0;
@@ -228,6 +234,18 @@ mod tests {
         assert_eq!(generalize_f64(3.5, 0.5).unwrap(), 3.5);
         assert_eq!(generalize_f64(0.3, 0.1).unwrap(), 0.2);
         assert_eq!(generalize_f64(42.0, 10.0).unwrap(), 40.0);
+        // x / step overflows: still finite, g <= x and x - g < step.
+        for (x, step) in [
+            (1e308, 0.5),
+            (-1e308, 0.5),
+            (f64::MAX, 0.25),
+            (1e308, 1e-300),
+            (-1.7e308, 3e-10),
+        ] {
+            let g = generalize_f64(x, step).unwrap();
+            assert!(g.is_finite() && g <= x && x - g < step, "{x} {step}: {g}");
+        }
+        assert_eq!(generalize_f64(1e308, 0.5).unwrap(), 1e308);
         assert_eq!(
             generalize_f64(1.0, 0.0).unwrap_err().to_string(),
             "generalize(): argument \"granularity\" must be a number > 0, got '0'"

@@ -28,7 +28,7 @@ use std::time::Instant;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
 use pgrx::{PgLogLevel, PgSqlErrorCode};
-use sqlxos_core::advisor::{self, AdviceOptions, DdlStyle, IndexDef};
+use sqlxos_core::advisor::{self, AdviceOptions, DdlStyle, IndexDef, WorkloadQuery};
 use sqlxos_core::sql::StatementKind;
 
 use self::oracle::PgOracle;
@@ -104,6 +104,9 @@ fn options(
         max_bytes: max_bytes.map_or(u64::MAX, |b| b as u64),
         min_improvement_pct,
         write_penalty: WRITE_PENALTY,
+        // Without a budget, bytes must pay for themselves; with one, the
+        // budget decides what space is worth.
+        bytes_for_benefit: max_bytes.is_none(),
         ..AdviceOptions::default()
     }
 }
@@ -213,10 +216,12 @@ fn run(
         started.elapsed().as_secs_f64(),
         oracle.calls
     ));
+    let cautions = cautions(&mut oracle, &advice.picks, &plannable);
     let mut rows: Vec<Row> = advice
         .picks
         .iter()
-        .map(|p| {
+        .zip(cautions)
+        .map(|(p, caution)| {
             let ddl = qualify(&p.ddl, &p.index, &pgcat.qualified);
             (
                 p.index.table.clone(),
@@ -235,7 +240,7 @@ fn run(
                     .iter()
                     .map(|(id, t)| display.get(id).unwrap_or(t).clone())
                     .collect(),
-                p.reason.clone(),
+                p.reason.clone() + &caution,
             )
         })
         .collect();
@@ -261,6 +266,55 @@ fn run(
         }
     }
     rows
+}
+
+/// For each pick, a warning when, with all the picks built, PostgreSQL
+/// would use it for a statement although it is worth it only if its table
+/// stays cached: the planner as configured uses the index there, the
+/// advisor's pricing (no more cached than shared buffers) does not. Such a
+/// plan runs slower than without the index when the table is bigger than
+/// shared buffers. Empty when there is none.
+fn cautions(
+    oracle: &mut PgOracle,
+    picks: &[advisor::Pick],
+    queries: &[WorkloadQuery],
+) -> Vec<String> {
+    use crate::hypo::oracle::Cache;
+    let set: Vec<IndexDef> = picks.iter().map(|p| p.index.clone()).collect();
+    // SAFETY: plain backend globals (GUC values in 8 kB pages).
+    let (cache, buffers) = unsafe { (pg_sys::effective_cache_size, pg_sys::NBuffers) };
+    let mut out = vec![String::new(); picks.len()];
+    if cache <= buffers {
+        return out; // the advisor priced plans as the planner will
+    }
+    for (i, p) in picks.iter().enumerate() {
+        let mut ids = Vec::new();
+        for q in queries
+            .iter()
+            .filter(|q| q.features.tables.contains(&p.index.table))
+        {
+            let real = oracle.plan_assuming(&q.id, &q.text, &set, Cache::AsConfigured);
+            let priced = oracle.plan(&q.id, &q.text, &set);
+            if let (Ok((_, real)), Ok((_, priced))) = (real, priced) {
+                if real.contains(&i) && !priced.contains(&i) {
+                    ids.push(q.id.clone());
+                }
+            }
+        }
+        if !ids.is_empty() {
+            let page = pg_sys::BLCKSZ as u64;
+            out[i] = format!(
+                " Caution: PostgreSQL will likely also use it for {} {}, in a plan that is cheaper only while {} stays cached (effective_cache_size {} assumes it is; shared_buffers is {}): compare {} before and after building it.",
+                if ids.len() == 1 { "query" } else { "queries" },
+                ids.join(", "),
+                p.index.table,
+                pretty(cache as u64 * page),
+                pretty(buffers as u64 * page),
+                if ids.len() == 1 { "its runtime" } else { "their runtimes" },
+            );
+        }
+    }
+    out
 }
 
 /// The DDL with the table name schema-qualified, so it creates the index
@@ -361,7 +415,9 @@ fn suggest_indexes_for(
     }
     // PostgreSQL's own verdict first: a missing table or a type error is
     // reported as PostgreSQL would, with its SQLSTATE.
-    if let Err(e) = crate::hypo::oracle::plan_cost(query, &[]) {
+    if let Err(e) =
+        crate::hypo::oracle::plan_cost(query, &[], crate::hypo::oracle::Cache::AsConfigured)
+    {
         let m = e.to_string();
         let m = m.strip_prefix("query: ").unwrap_or(&m);
         fail(e.sqlstate(), format!("{F}(): argument \"query\": {m}"));

@@ -1,19 +1,21 @@
 //! The advisor's cost oracle for PostgreSQL: the planner itself, with the
-//! candidate indexes added as hypothetical indexes (`hypo::oracle`).
+//! candidate indexes added as hypothetical indexes (`hypo::oracle`),
+//! assuming no more is cached than shared buffers hold
+//! ([`Cache::SharedBuffersOnly`]).
 
 use std::collections::HashMap;
 
 use sqlxos_core::advisor::{CostOracle, IndexDef, WorkloadQuery};
 
 use crate::hypo::error::HypoError;
-use crate::hypo::oracle::{estimate_bytes, plan_cost, HypoSpec};
+use crate::hypo::oracle::{estimate_bytes, plan_cost, Cache, HypoSpec};
 
 /// Prices workload queries with PostgreSQL's planner.
 pub struct PgOracle<'a> {
     /// Bare table name -> qualified name, from the catalog.
     qualified: &'a HashMap<String, String>,
-    /// (query id, index set key) -> (cost, used positions).
-    memo: HashMap<(String, String), (f64, Vec<usize>)>,
+    /// (query id, index set key, cache) -> (cost, used positions).
+    memo: HashMap<(String, String, Cache), (f64, Vec<usize>)>,
     /// Planner calls made (for the progress report).
     pub calls: usize,
     /// Index key -> why PostgreSQL could not plan with it.
@@ -43,12 +45,24 @@ impl<'a> PgOracle<'a> {
         }
     }
 
-    /// Plans `text` with `indexes`: (total cost, positions used).
+    /// Plans `text` with `indexes` as the advisor prices plans: (total
+    /// cost, positions used).
     pub fn plan(
         &mut self,
         id: &str,
         text: &str,
         indexes: &[IndexDef],
+    ) -> Result<(f64, Vec<usize>), HypoError> {
+        self.plan_assuming(id, text, indexes, Cache::SharedBuffersOnly)
+    }
+
+    /// Plans `text` with `indexes` and `cache` assumed.
+    pub fn plan_assuming(
+        &mut self,
+        id: &str,
+        text: &str,
+        indexes: &[IndexDef],
+        cache: Cache,
     ) -> Result<(f64, Vec<usize>), HypoError> {
         let key = (
             id.to_owned(),
@@ -57,13 +71,14 @@ impl<'a> PgOracle<'a> {
                 .map(|i| i.key())
                 .collect::<Vec<_>>()
                 .join("|"),
+            cache,
         );
         if let Some(hit) = self.memo.get(&key) {
             return Ok(hit.clone());
         }
         let specs: Vec<HypoSpec> = indexes.iter().map(|i| self.spec(i)).collect();
         self.calls += 1;
-        let r = plan_cost(text, &specs)?;
+        let r = plan_cost(text, &specs, cache)?;
         self.memo.insert(key, r.clone());
         Ok(r)
     }

@@ -369,20 +369,35 @@ mod tests {
         let (cost, used) = oracle::plan_cost(
             "UPDATE h11 SET d = 'x' WHERE a = $1",
             &[spec("h11", &["b"], None), spec("h11", &["a"], None)],
+            oracle::Cache::AsConfigured,
         )
         .unwrap();
         assert_eq!(used, vec![1]);
-        let (cost0, _) = oracle::plan_cost("UPDATE h11 SET d = 'x' WHERE a = $1", &[]).unwrap();
+        let (cost0, _) = oracle::plan_cost(
+            "UPDATE h11 SET d = 'x' WHERE a = $1",
+            &[],
+            oracle::Cache::AsConfigured,
+        )
+        .unwrap();
         assert!(cost * 20.0 < cost0, "{cost} vs {cost0}");
     }
 
     #[pg_test]
     fn hypo_oracle_errors_are_results() {
         make_table("h12");
-        let e = oracle::plan_cost("SELECT * FROM no_such_table", &[]).unwrap_err();
+        let e = oracle::plan_cost(
+            "SELECT * FROM no_such_table",
+            &[],
+            oracle::Cache::AsConfigured,
+        )
+        .unwrap_err();
         assert_eq!(e.sqlstate(), PgSqlErrorCode::ERRCODE_UNDEFINED_TABLE, "{e}");
-        let e =
-            oracle::plan_cost("SELECT * FROM h12", &[spec("h12", &["nope"], None)]).unwrap_err();
+        let e = oracle::plan_cost(
+            "SELECT * FROM h12",
+            &[spec("h12", &["nope"], None)],
+            oracle::Cache::SharedBuffersOnly,
+        )
+        .unwrap_err();
         assert_eq!(
             e.sqlstate(),
             PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
@@ -400,10 +415,33 @@ mod tests {
         let (_, used) = oracle::plan_cost(
             "SELECT * FROM h12 WHERE a = 1",
             &[spec("h12", &["a"], None)],
+            oracle::Cache::SharedBuffersOnly,
         )
         .unwrap();
         assert_eq!(used, vec![0]);
         assert!(!state::is_active());
+    }
+
+    #[pg_test]
+    fn hypo_oracle_restores_effective_cache_size() {
+        make_table("h15");
+        Spi::run("SET effective_cache_size = '100GB'").unwrap();
+        let show = || Spi::get_one::<String>("SHOW effective_cache_size").unwrap();
+        for cache in [
+            oracle::Cache::SharedBuffersOnly,
+            oracle::Cache::AsConfigured,
+        ] {
+            oracle::plan_cost(
+                "SELECT * FROM h15 WHERE a = 1",
+                &[spec("h15", &["a"], None)],
+                cache,
+            )
+            .unwrap();
+            assert_eq!(show().as_deref(), Some("100GB"));
+            // Also when PostgreSQL raises an ERROR while planning.
+            oracle::plan_cost("SELECT * FROM h15 WHERE nope = 1", &[], cache).unwrap_err();
+            assert_eq!(show().as_deref(), Some("100GB"));
+        }
     }
 
     #[pg_test]
