@@ -110,11 +110,13 @@ stop_pg() {
   rm -rf "$dir"
 }
 
-# start_mariadb VAR PLUGIN_SO: a throwaway MariaDB on a Unix socket only,
-# with PLUGIN_SO installed in its plugin_dir as sqlxos.so. Sets VAR_DIR and
-# VAR_SOCKET.
+# start_mariadb VAR PLUGIN_SO [OPTION...]: a throwaway MariaDB on a Unix
+# socket only, with PLUGIN_SO installed in its plugin_dir as sqlxos.so; the
+# OPTIONs are passed to mariadbd last (so they override the defaults here).
+# Sets VAR_DIR and VAR_SOCKET.
 start_mariadb() {
   local var=$1 so=$2 dir i
+  shift 2
   dir=$(mktemp -d /tmp/sqlxos-mdb.XXXXXX)
   mkdir -p "$dir/plugin"
   cp "$so" "$dir/plugin/sqlxos.so"
@@ -122,7 +124,7 @@ start_mariadb() {
     --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
   mariadbd --no-defaults --user=root --datadir="$dir/data" --socket="$dir/sock" --skip-networking \
     --plugin-dir="$dir/plugin" --pid-file="$dir/pid" --log-error="$dir/server.log" \
-    --performance-schema=ON --max-allowed-packet=64M --innodb-buffer-pool-size=128M >/dev/null 2>&1 &
+    --performance-schema=ON --max-allowed-packet=64M --innodb-buffer-pool-size=128M "$@" >/dev/null 2>&1 &
   for i in $(seq 1 120); do
     mariadb --no-defaults -S "$dir/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
     sleep 0.5

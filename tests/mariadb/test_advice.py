@@ -16,7 +16,10 @@ tables of 100k+ rows), resets performance_schema, runs a workload, then:
 - errors: NULL, empty, huge, unknown and hostile schema names; a schema
   whose name holds quotes and backquotes is advised, its DDL runs;
 - sqlxos.index_health: duplicate, redundant-prefix and unused indexes with
-  DROP statements that run; primary, unique and used indexes never listed.
+  DROP statements that run; primary, unique and used indexes never listed;
+- joins as TPC-H has them (schema advj): a LEFT JOIN and a NOT EXISTS on an
+  unindexed column get an index on the inner table's column, COUNT(DISTINCT)
+  digests parse, an IN subquery does not hide a selective filter.
 
 Prints `N passed, M failed` last; exits 1 on any failure.
 """
@@ -111,6 +114,7 @@ class Test:
         self.errors()
         self.hostile_schema()
         self.health()
+        self.joins()
         self.ok("the server is up after everything", self.scalar("SELECT 1") == 1)
         with open(self.opts.server_log, errors="replace") as f:
             panics = [line.strip() for line in f if "panicked" in line]
@@ -352,6 +356,89 @@ class Test:
             self.eq("the DROP statement runs", self.error(dup[0]["drop_ddl"]), None)
         rows, _ = self.call("index_health", DB)
         self.ok("a dropped index is no longer listed", all(r["index_name"] != "ix_a_dup" for r in rows), repr(rows))
+
+    # Shapes of TPC-H that MariaDB runs without an index as nested loops
+    # comparing every outer row with every inner row (found by
+    # bench/tpch_mariadb). Schema JDB; (label, SQL with %d, runs).
+    JDB = "advj"
+    JOIN_QUERIES = {
+        # q13: the inner side of a LEFT JOIN never drives it; 2000 x 100k
+        # comparisons per run (cut by max_statement_time).
+        "left_join": ("SELECT a.id, COUNT(t.id) FROM accounts a LEFT JOIN tickets t ON t.account = a.id "
+                      "AND t.note NOT LIKE '%%x%d%%' GROUP BY a.id", 2),
+        # q22: NOT EXISTS rescans its table per outer row.
+        "not_exists": ("SELECT COUNT(*) FROM accounts a WHERE a.id > %d AND NOT EXISTS "
+                       "(SELECT * FROM payments p WHERE p.payer = a.id)", 2),
+        # q16: MariaDB's digest spells COUNT(DISTINCT x) COUNT(DISTINCTROW x).
+        "count_distinct": ("SELECT kind, COUNT(DISTINCT account) FROM labels WHERE tag = %d GROUP BY kind", 10),
+        # q18: an IN subquery is a semi-join, not a list of three values.
+        "in_subquery": ("SELECT * FROM shipments WHERE id IN (SELECT order_id FROM order_items WHERE qty = %d %% 10) "
+                        "AND carrier = %d", 10),
+    }
+
+    def joins(self):
+        db = self.JDB
+        self.execute(f"DROP DATABASE IF EXISTS {db}")
+        self.execute(f"CREATE DATABASE {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        self.execute(f"USE {db}")
+        for sql in [
+            "CREATE TABLE accounts (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)",
+            "INSERT INTO accounts SELECT seq, CONCAT('a', seq) FROM seq_1_to_2000",
+            """CREATE TABLE tickets (id INT PRIMARY KEY, account INT NOT NULL, note VARCHAR(40) NOT NULL)""",
+            "INSERT INTO tickets SELECT seq, 1 + (seq * 7919) % 2000, CONCAT('n', seq) FROM seq_1_to_100000",
+            "CREATE TABLE payments (id INT PRIMARY KEY, payer INT NOT NULL, amount INT NOT NULL)",
+            "INSERT INTO payments SELECT seq, 1 + (seq * 104729) % 4000, seq % 100 FROM seq_1_to_100000",
+            """CREATE TABLE labels (id INT PRIMARY KEY, tag INT NOT NULL, kind INT NOT NULL,
+                 account INT NOT NULL)""",
+            "INSERT INTO labels SELECT seq, seq % 5000, seq % 7, seq % 300 FROM seq_1_to_100000",
+            "CREATE TABLE shipments (id INT PRIMARY KEY, carrier INT NOT NULL, at DATE NOT NULL)",
+            "INSERT INTO shipments SELECT seq, seq % 2000, '2024-01-01' + INTERVAL seq % 300 DAY FROM seq_1_to_100000",
+            """CREATE TABLE order_items (order_id INT NOT NULL, line_no INT NOT NULL, qty INT NOT NULL,
+                 PRIMARY KEY (order_id, line_no))""",
+            "INSERT INTO order_items SELECT 1 + seq DIV 2, seq % 2, seq % 10 FROM seq_0_to_199999",
+        ]:
+            self.execute(sql)
+        for t in ("accounts", "tickets", "payments", "labels", "shipments", "order_items"):
+            self.execute(f"ANALYZE TABLE {t}")
+        for t in ("events_statements_summary_by_digest", "table_io_waits_summary_by_table"):
+            self.execute(f"TRUNCATE performance_schema.{t}")
+        self.execute("SET SESSION max_statement_time = 1")
+        for label, (text, runs) in self.JOIN_QUERIES.items():
+            for i in range(runs):
+                sql = text.replace("%d", str(i + 3)).replace("%%", "%")
+                try:
+                    self.execute(sql)
+                except MySQLdb.OperationalError as e:
+                    if e.args[0] != 1969:  # interrupted by max_statement_time: still a digest
+                        raise
+        self.execute("SET SESSION max_statement_time = 0")
+        rows, warnings = self.call("suggest_indexes", db)
+        self.eq("joins: suggest_indexes has no warning", warnings, [])
+        doc = json.loads(self.scalar("SELECT @sqlxos_advice_json"))
+        self.eq("joins: every digest parses (DISTINCTROW included)", doc.get("skipped"), 0)
+        lead = {}
+        for r in rows:
+            lead.setdefault(r["table_name"], []).append(r["columns"].split(", ")[0])
+        self.ok("LEFT JOIN on an unindexed column: tickets gets an index leading with account",
+                "account" in lead.get("tickets", []), repr(rows))
+        self.eq("LEFT JOIN: nothing on the outer side (accounts)", lead.get("accounts", []), [])
+        self.ok("NOT EXISTS: payments gets an index leading with payer",
+                "payer" in lead.get("payments", []), repr(rows))
+        self.ok("COUNT(DISTINCT ...): labels gets an index leading with tag",
+                "tag" in lead.get("labels", []), repr(rows))
+        self.ok("IN (SELECT ...) is no short list: shipments gets an index leading with carrier",
+                "carrier" in lead.get("shipments", []), repr(rows))
+        left = next((r for r in rows if r["table_name"] == "tickets"), None)
+        if left:
+            self.execute(left["index_ddl"])
+            self.execute("ANALYZE TABLE tickets")
+            sql = self.JOIN_QUERIES["left_join"][0].replace("%d", "3").replace("%%", "%")
+            plan = self.execute(f"EXPLAIN {sql}")
+            name = left["index_ddl"].split()[2]
+            self.ok(f"{name}: EXPLAIN of the LEFT JOIN uses it", name in [p[5] for p in plan], repr(plan))
+            self.execute("SET SESSION max_statement_time = 30")
+            self.ok("the LEFT JOIN now finishes", len(self.execute(sql)) == 2000)
+            self.execute("SET SESSION max_statement_time = 0")
 
     def finish(self):
         print(f"{self.passed} passed, {self.failed} failed")
