@@ -168,6 +168,16 @@ fn wq(id: &str, sql: &str, calls: f64, cat: &Catalog) -> WorkloadQuery {
 }
 
 fn run(workload: &[WorkloadQuery], cat: &Catalog, toy: &mut Toy, opts: &AdviceOptions) -> Advice {
+    run_logged(workload, cat, toy, opts).0
+}
+
+/// [`run`], also returning the progress lines.
+fn run_logged(
+    workload: &[WorkloadQuery],
+    cat: &Catalog,
+    toy: &mut Toy,
+    opts: &AdviceOptions,
+) -> (Advice, Vec<String>) {
     let mut lines = Vec::new();
     let advice = advise(
         workload,
@@ -184,7 +194,7 @@ fn run(workload: &[WorkloadQuery], cat: &Catalog, toy: &mut Toy, opts: &AdviceOp
     } else {
         assert!(lines.iter().any(|l| l.starts_with("round 1:")), "{lines:?}");
     }
-    advice
+    (advice, lines)
 }
 
 fn keys(a: &Advice) -> Vec<(String, Vec<String>)> {
@@ -578,16 +588,7 @@ fn a_pick_that_a_later_pick_makes_useless_is_dropped() {
     // it wins round 1; (region, created_at) takes qc to about 5k in round 2,
     // and then (status) only saves qa's few calls, less than its upkeep.
     toy.serves.push(("status".into(), "qc".into(), 100_000.0));
-    let mut lines = Vec::new();
-    let a = advise(
-        &w,
-        &cat,
-        &mut toy,
-        &AdviceOptions::default(),
-        DdlStyle::PostgresConcurrently,
-        &mut |l| lines.push(l.to_owned()),
-    )
-    .unwrap();
+    let (a, lines) = run_logged(&w, &cat, &mut toy, &AdviceOptions::default());
     assert!(
         lines
             .iter()
