@@ -7,6 +7,7 @@
 //! statistics.
 
 mod candidates;
+mod clock;
 mod explain;
 mod index_def;
 mod oracle;
@@ -34,6 +35,9 @@ pub struct WorkloadQuery {
     pub calls: f64,
     /// Mean execution time in milliseconds.
     pub mean_ms: f64,
+    /// Whether `mean_ms` is only a lower bound: most runs were stopped by
+    /// a statement timeout or a cancel before they finished.
+    pub timed_out: bool,
     pub features: QueryFeatures,
 }
 

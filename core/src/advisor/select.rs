@@ -32,6 +32,7 @@
 //! index extends is not considered.
 
 use super::candidates::{generate, Candidate};
+use super::clock::Clock;
 use super::explain;
 use super::oracle::{Cached, CostOracle};
 use super::{Advice, AdviceOptions, DdlStyle, IndexDef, Pick, Rejected, WorkloadQuery};
@@ -85,25 +86,9 @@ pub fn advise(
         .filter(|t| workload.iter().any(|q| q.features.tables.contains(&t.name)))
         .map(|t| t.bytes + t.indexes.iter().map(|i| i.bytes).sum::<u64>())
         .sum();
-    // What a unit of each query's cost is worth, for `bytes_for_benefit`:
-    // its measured time per unit of its unadvised cost (calls x mean time
-    // / cost), so that shares of the workload follow where the time goes
-    // (planner costs of different queries are not in proportion to their
-    // times). Calls alone when some query has no time (one statement
-    // given as text).
-    let timed = workload.iter().all(|q| q.mean_ms > 0.0);
-    let weights: Vec<f64> = workload
-        .iter()
-        .zip(&baseline)
-        .map(|(q, &b)| {
-            if timed && b > 0.0 {
-                q.calls.max(0.0) * q.mean_ms / b
-            } else {
-                q.calls.max(0.0)
-            }
-        })
-        .collect();
-    let share_of = if timed { "time" } else { "estimated cost" };
+    // Each query's time at a cost, for `bytes_for_benefit` (see `clock`).
+    let clock = Clock::new(workload, &baseline);
+    let share_of = clock.unit();
 
     let mut picked: Vec<IndexDef> = Vec::new();
     let mut picks: Vec<Pick> = Vec::new();
@@ -116,7 +101,7 @@ pub fn advise(
         round += 1;
         let mut best: Option<(usize, f64, Eval)> = None;
         let mut eligible = 0;
-        let remaining: f64 = weights.iter().zip(&now).map(|(w, c)| w * c).sum();
+        let remaining: f64 = now.iter().enumerate().map(|(qi, &c)| clock.at(qi, c)).sum();
         for (ci, cand) in pool.iter().enumerate() {
             if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
                 why[ci] = Some(format!("{} extends it", p.name()));
@@ -185,7 +170,7 @@ pub fn advise(
                 let cut: f64 = e
                     .after
                     .iter()
-                    .map(|&(qi, with)| weights[qi] * (now[qi] - with))
+                    .map(|&(qi, with)| clock.at(qi, now[qi]) - clock.at(qi, with))
                     .sum();
                 let cut_share = cut / remaining;
                 if cut_share < size_share {

@@ -22,6 +22,9 @@ struct Toy {
     /// (leading column, query id, risk): an index leading with the column
     /// gives the query a risky plan (`CostOracle::risk`).
     risky: Vec<(String, String, f64)>,
+    /// Factor on a table's access cost through a hypothetical index that
+    /// holds every column the query reads of it (an index-only scan).
+    index_only: f64,
     calls: usize,
 }
 
@@ -33,6 +36,7 @@ impl Toy {
             cure: Vec::new(),
             serves: Vec::new(),
             risky: Vec::new(),
+            index_only: 1.0,
             calls: 0,
         }
     }
@@ -91,7 +95,15 @@ impl CostOracle for Toy {
                 best = best.min(self.access(q, t, &ex.columns));
             }
             for h in hypothetical.iter().filter(|h| h.table == *name) {
-                best = best.min(self.access(q, t, &h.columns));
+                let all = h.all_columns();
+                let covers = !q.features.select_star
+                    && q.features
+                        .selected
+                        .iter()
+                        .filter(|c| c.table == *name)
+                        .all(|c| all.contains(&c.column));
+                let factor = if covers { self.index_only } else { 1.0 };
+                best = best.min(self.access(q, t, &h.columns) * factor);
             }
             total += best;
         }
@@ -163,6 +175,7 @@ fn wq(id: &str, sql: &str, calls: f64, cat: &Catalog) -> WorkloadQuery {
         text: sql.into(),
         calls,
         mean_ms: 10.0,
+        timed_out: false,
         features: features_with_catalog(sql, Dialect::Postgres, cat).unwrap(),
     }
 }

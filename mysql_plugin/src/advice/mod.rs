@@ -319,6 +319,7 @@ impl Analysis {
                 text: d.text.trim().to_owned(),
                 calls: d.calls,
                 mean_ms: d.timer_ps / d.calls / 1e9,
+                timed_out: false,
                 features: f,
             });
         }

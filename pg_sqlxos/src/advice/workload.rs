@@ -25,6 +25,9 @@ pub struct Draft {
     pub display: String,
     pub calls: f64,
     pub mean_ms: f64,
+    /// Most runs were cancelled (statement_timeout): `mean_ms` is a lower
+    /// bound.
+    pub timed_out: bool,
     pub rows: f64,
     pub captured: Vec<CapturedPredicate>,
     /// Features without the catalog, `None` if sqlxos cannot parse it.
@@ -33,9 +36,10 @@ pub struct Draft {
 
 impl Draft {
     pub fn from_captured(q: CapturedQuery) -> Draft {
-        // A run that was cancelled still counts: the slow queries are the
-        // ones most worth an index.
-        let calls = (q.calls.max(0) + q.cancelled.max(0)).max(1) as f64;
+        // `calls` counts every run, those cancelled by a timeout too (with
+        // their time so far in `mean_ms`): the slow queries are the ones
+        // most worth an index.
+        let calls = q.calls.max(1) as f64;
         let text = q.sample.clone().unwrap_or_else(|| plannable(&q.query));
         Draft {
             id: q.queryid.to_string(),
@@ -44,6 +48,7 @@ impl Draft {
             display: q.query,
             calls,
             mean_ms: q.mean_ms,
+            timed_out: q.cancelled > 0 && 2 * q.cancelled >= q.calls,
             rows: q.rows.max(0) as f64,
             captured: q.predicates,
         }
@@ -57,6 +62,7 @@ impl Draft {
             display: text.to_owned(),
             calls: 1.0,
             mean_ms: 0.0,
+            timed_out: false,
             rows: 0.0,
             captured: Vec::new(),
             rough: Some(rough),
@@ -144,6 +150,7 @@ pub fn build(drafts: Vec<Draft>, catalog: &Catalog) -> Built {
                 text: d.text,
                 calls: d.calls,
                 mean_ms: d.mean_ms,
+                timed_out: d.timed_out,
                 features: f,
             });
         }
@@ -276,7 +283,38 @@ fn skip_interval_fields(text: &str, from: usize) -> usize {
 
 #[cfg(test)]
 mod plain_tests {
-    use super::plannable;
+    use super::{plannable, Draft};
+    use crate::capture::CapturedQuery;
+    use pgrx::pg_sys::Oid;
+
+    #[test]
+    fn a_cancelled_run_counts_once() {
+        // One run, cancelled by statement_timeout after 120 s: the view's
+        // `calls` already counts it (as `cancelled` does).
+        let q = CapturedQuery {
+            dbid: Oid::from(1),
+            userid: Oid::from(10),
+            queryid: 17,
+            query: "SELECT sum(x) FROM t WHERE y < $1".into(),
+            sample: Some("SELECT sum(x) FROM t WHERE y < 5".into()),
+            calls: 1,
+            total_ms: 120_000.0,
+            min_ms: 120_000.0,
+            max_ms: 120_000.0,
+            mean_ms: 120_000.0,
+            stddev_ms: 0.0,
+            rows: 0,
+            cancelled: 1,
+            failed: 0,
+            predicates: Vec::new(),
+            plan_summary: "[]".into(),
+        };
+        let d = Draft::from_captured(q);
+        assert_eq!(d.calls, 1.0);
+        assert_eq!(d.mean_ms, 120_000.0);
+        assert!(d.timed_out);
+        assert_eq!(d.text, "SELECT sum(x) FROM t WHERE y < 5");
+    }
 
     #[test]
     fn typed_literals_become_casts() {

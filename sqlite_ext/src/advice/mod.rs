@@ -151,6 +151,7 @@ fn run(
             text: i.sql.clone(),
             calls: i.calls.max(1.0),
             mean_ms: i.mean_ms,
+            timed_out: false,
             features: f,
         });
     }
