@@ -26,10 +26,12 @@
 //! After the greedy, backward elimination: a pick that the later picks made
 //! useless (see `prune`) is dropped.
 //!
-//! Never both (a) and (a, b): a candidate that extends a picked index (same
-//! table and predicate, the picked key a prefix of its key) is priced as a
-//! replacement of it, and replaces it when picked; a candidate that a picked
-//! index extends is not considered.
+//! Never both (a) and (a, b), nor two indexes on the same key with other
+//! INCLUDE columns: a candidate whose key starts with a picked index's key
+//! (same table and predicate) is priced as a replacement of it, and
+//! replaces it when picked; a candidate that a picked index extends (its
+//! key a prefix of the picked key, its INCLUDE columns stored there too)
+//! is not considered.
 
 use super::candidates::{generate, Candidate};
 use super::clock::Clock;
@@ -162,7 +164,7 @@ pub fn advise(
                 // Net of the picks it would replace.
                 let replaced: u64 = picks
                     .iter()
-                    .filter(|p| extends(&cand.index, &p.index))
+                    .filter(|p| replaces(&cand.index, &p.index))
                     .map(|p| p.bytes)
                     .sum();
                 let added = bytes.saturating_sub(replaced);
@@ -206,7 +208,7 @@ pub fn advise(
             now[*qi] = *c;
         }
         // The picks it extends are replaced by it.
-        while let Some(i) = picked.iter().position(|p| extends(&cand.index, p)) {
+        while let Some(i) = picked.iter().position(|p| replaces(&cand.index, p)) {
             picked.remove(i);
             penalties.remove(i);
             let old = picks.remove(i);
@@ -373,7 +375,7 @@ fn evaluate(
 ) -> Result<Eval> {
     let mut set: Vec<IndexDef> = picked
         .iter()
-        .filter(|p| !extends(&cand.index, p))
+        .filter(|p| !replaces(&cand.index, p))
         .cloned()
         .collect();
     set.push(cand.index.clone());
@@ -456,6 +458,16 @@ fn extends(long: &IndexDef, short: &IndexDef) -> bool {
             let all = long.all_columns();
             short.include.iter().all(|c| all.contains(c))
         }
+}
+
+/// Whether `new` takes the place of `old` when both are proposed: same
+/// table and predicate, `old`'s key a prefix of `new`'s (whatever their
+/// INCLUDE columns). PostgreSQL needs one btree per leading key; a second
+/// one on the same key only to carry other columns doubles the bytes.
+fn replaces(new: &IndexDef, old: &IndexDef) -> bool {
+    new.table == old.table
+        && new.predicate == old.predicate
+        && new.columns.starts_with(&old.columns)
 }
 
 fn pick(

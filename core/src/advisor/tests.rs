@@ -681,6 +681,47 @@ fn bytes_must_pay_for_themselves_when_asked() {
 }
 
 #[test]
+fn one_index_per_key_whatever_it_includes() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT total FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT status FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+    ];
+    let mut toy = Toy::new(&cat);
+    toy.index_only = 0.01;
+    // Any gain counts: (customer_id) first, then a covering variant of it
+    // for one query (an extension: it replaces the plain index); the
+    // variant for the other query would be a second index on the same key,
+    // so it is priced as a replacement too, which would undo the first
+    // query's gain, and is not picked.
+    let opts = AdviceOptions {
+        min_improvement_pct: 0.0,
+        ..AdviceOptions::default()
+    };
+    let (a, lines) = run_logged(&w, &cat, &mut toy, &opts);
+    assert_eq!(a.picks.len(), 1, "{:?} {lines:?}", keys(&a));
+    assert_eq!(a.picks[0].index.columns, ["customer_id"]);
+    assert_eq!(a.picks[0].index.include.len(), 1, "{:?}", a.picks[0].index);
+    assert!(
+        a.rejected
+            .iter()
+            .any(|r| r.index.include.len() == 1 && r.reason.contains("costlier")),
+        "{:?}",
+        a.rejected
+    );
+}
+
+#[test]
 fn a_risky_plan_is_tolerated_only_for_ten_times_the_gain() {
     let cat = catalog();
     let w = [
