@@ -131,10 +131,14 @@ pub fn advise(
             if let Some((qi, pct)) = e.worst {
                 // Kept in the pool: once other indexes are picked, the
                 // query it hurts may no longer be hurt.
-                why[ci] = Some(format!(
-                    "makes query {} {pct:.0}% costlier",
-                    workload[qi].id
-                ));
+                why[ci] = Some(if e.worst_is_risky {
+                    format!(
+                        "the engine rates its plan for query {} risky: counting what that plan could lose, it makes the query {pct:.0}% costlier",
+                        workload[qi].id
+                    )
+                } else {
+                    format!("makes query {} {pct:.0}% costlier", workload[qi].id)
+                });
                 continue;
             }
             eligible += 1;
@@ -350,6 +354,8 @@ struct Eval {
     cost_after: f64,
     /// The query made most costlier beyond the regression margin, with %.
     worst: Option<(usize, f64)>,
+    /// Whether `worst` is costlier only by the oracle's risk.
+    worst_is_risky: bool,
 }
 
 impl Eval {
@@ -389,6 +395,7 @@ fn evaluate(
         cost_before: 0.0,
         cost_after: 0.0,
         worst: None,
+        worst_is_risky: false,
     };
     // Benefit from plans the oracle vouches for, and what risky plans
     // (see `CostOracle::risk`) could lose: tolerated only when the first
@@ -439,6 +446,7 @@ fn evaluate(
     }
     if e.worst.is_none() && safe_benefit < RISK_COVER * risky_loss {
         e.worst = risky_worst;
+        e.worst_is_risky = risky_worst.is_some();
     }
     if let Some(t) = catalog.table(&cand.index.table) {
         let depth = (1.0 + bytes as f64 / PAGE).log2().max(1.0);

@@ -269,34 +269,36 @@ fn run(
 }
 
 /// For each pick, a warning when, with all the picks built, PostgreSQL
-/// would use it for a statement in a plan worth it only while its table
-/// stays cached (see `oracle`): the advisor tolerated it because the pick
-/// saves far more elsewhere. Empty when there is none.
+/// would use it for a statement whose saving holds only while its tables
+/// stay cached (see `oracle`): the advisor tolerated it because the picks
+/// save far more elsewhere. Empty when there is none.
 fn cautions(
     oracle: &mut PgOracle,
     picks: &[advisor::Pick],
     queries: &[WorkloadQuery],
 ) -> Vec<String> {
     let set: Vec<IndexDef> = picks.iter().map(|p| p.index.clone()).collect();
-    // SAFETY: plain backend globals (GUC values in 8 kB pages).
-    let (cache, buffers) = unsafe { (pg_sys::effective_cache_size, pg_sys::NBuffers) };
+    // SAFETY: a plain backend global (the GUC's value in 8 kB pages).
+    let cache = unsafe { pg_sys::effective_cache_size };
     let mut out = vec![String::new(); picks.len()];
     for (i, p) in picks.iter().enumerate() {
         let ids: Vec<String> = queries
             .iter()
             .filter(|q| q.features.tables.contains(&p.index.table))
-            .filter(|q| oracle.cache_dependent(&q.id, &q.text, &set).contains(&i))
+            .filter(|q| {
+                oracle.cache_dependent_saving(&q.id, &q.text, &set) > 0.0
+                    && oracle
+                        .plan(&q.id, &q.text, &set)
+                        .is_ok_and(|(_, used)| used.contains(&i))
+            })
             .map(|q| q.id.clone())
             .collect();
         if !ids.is_empty() {
-            let page = pg_sys::BLCKSZ as u64;
             out[i] = format!(
-                " Caution: PostgreSQL will likely also use it for {} {}, in a plan that is cheaper only while {} stays cached (effective_cache_size {} assumes it is; shared_buffers is {}): compare {} before and after building it.",
+                " Caution: PostgreSQL will likely also use it for {} {}, in a plan that is cheaper only if the pages its repeated index lookups visit are cached (effective_cache_size {} assumes so), which the planner often prices lower than they run: compare {} before and after building it.",
                 if ids.len() == 1 { "query" } else { "queries" },
                 ids.join(", "),
-                p.index.table,
-                pretty(cache as u64 * page),
-                pretty(buffers as u64 * page),
+                pretty(cache as u64 * pg_sys::BLCKSZ as u64),
                 if ids.len() == 1 { "its runtime" } else { "their runtimes" },
             );
         }

@@ -395,7 +395,7 @@ mod tests {
         let e = oracle::plan_cost(
             "SELECT * FROM h12",
             &[spec("h12", &["nope"], None)],
-            oracle::Cache::SharedBuffersOnly,
+            oracle::Cache::Uncached,
         )
         .unwrap_err();
         assert_eq!(
@@ -415,7 +415,7 @@ mod tests {
         let (_, used) = oracle::plan_cost(
             "SELECT * FROM h12 WHERE a = 1",
             &[spec("h12", &["a"], None)],
-            oracle::Cache::SharedBuffersOnly,
+            oracle::Cache::Uncached,
         )
         .unwrap();
         assert_eq!(used, vec![0]);
@@ -427,10 +427,7 @@ mod tests {
         make_table("h15");
         Spi::run("SET effective_cache_size = '100GB'").unwrap();
         let show = || Spi::get_one::<String>("SHOW effective_cache_size").unwrap();
-        for cache in [
-            oracle::Cache::SharedBuffersOnly,
-            oracle::Cache::AsConfigured,
-        ] {
+        for cache in [oracle::Cache::Uncached, oracle::Cache::AsConfigured] {
             oracle::plan_cost(
                 "SELECT * FROM h15 WHERE a = 1",
                 &[spec("h15", &["a"], None)],
