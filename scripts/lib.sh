@@ -85,7 +85,8 @@ free_port() {
 # start_pg VAR [preload]: starts a throwaway PostgreSQL 15 cluster owned by
 # the postgres user, listening only on a Unix socket in its own directory,
 # and sets VAR_DIR, VAR_PORT (socket dir and port). With "preload", sqlxos is
-# in shared_preload_libraries.
+# in shared_preload_libraries. PG_SERVER_OPTS, when set, is added to the
+# server's options (e.g. "-c shared_buffers=4GB").
 start_pg() {
   local var=$1 preload=${2:-} dir port opts
   dir=$(mktemp -d /tmp/sqlxos-pg.XXXXXX)
@@ -95,6 +96,7 @@ start_pg() {
     || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
   opts="-c listen_addresses='' -k $dir -p $port -c fsync=off"
   [ "$preload" = preload ] && opts="$opts -c shared_preload_libraries=sqlxos"
+  opts="$opts ${PG_SERVER_OPTS:-}"
   if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start >/dev/null; then
     cat "$dir/server.log" >&2
     die "PostgreSQL did not start"

@@ -497,6 +497,8 @@ def report(state):
     timeouts = [q for q, r in base.items() if r["timeout"]]
     print(f"\nTPC-H index advice, SF {state['sf']}, PostgreSQL {state.get('server_version', '?')},"
           f" {state.get('started', '')}")
+    print(f"server: shared_buffers {state.get('shared_buffers', '?')},"
+          f" effective_cache_size {state.get('effective_cache_size', '?')}, other settings default")
     print(f"rules: per query a warm-up on each database, then {RUNS} rounds across the databases, median"
           f" (interleaved; ~ = warm-up over {LONG_S:.0f} s: that one run only),")
     print(f"      "
@@ -588,7 +590,11 @@ def main():
         conn = connect(a.dsn)
         with conn.cursor() as cur:
             cur.execute("SHOW server_version")
-            state.update(sf=a.sf, server_version=cur.fetchone()[0],
+            version = cur.fetchone()[0]
+            cur.execute("SELECT current_setting('shared_buffers'), current_setting('effective_cache_size')")
+            buffers, cache = cur.fetchone()
+            state.update(sf=a.sf, server_version=version, shared_buffers=buffers,
+                         effective_cache_size=cache,
                          started=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
         conn.close()
     elif a.step == "measure":
