@@ -450,3 +450,20 @@ fn a_column_leading_an_index_is_counted_by_the_index() {
         Some(5_000.0)
     );
 }
+
+#[test]
+fn stored_primary_key_columns_are_not_spelled_out() {
+    // InnoDB appends the primary key to every secondary index: a covering
+    // variant that stores it needs no column for it (TPC-H q18 reads
+    // o_orderkey through orders(o_custkey, o_orderdate, o_totalprice)).
+    let a = Analysis::new(&shop(100_000.0, 50_000.0));
+    let mut index = IndexDef::new("orders", &["customer"]);
+    index.include = vec!["id".into(), "created".into()];
+    assert_eq!(a.columns(&index), ["customer", "created"]);
+    assert!(a
+        .ddl(&index)
+        .contains("ON shop.orders (customer, created) ALGORITHM"));
+    // A key column stays, even the primary key's.
+    let index = IndexDef::new("orders", &["customer", "id"]);
+    assert_eq!(a.columns(&index), ["customer", "id"]);
+}
