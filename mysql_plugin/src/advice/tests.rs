@@ -371,6 +371,13 @@ fn a_plan_the_optimizer_misjudges_is_a_risk() {
     assert!(o.risk(q, &[plain.clone()]).unwrap() > 0.1 * o.cost(q, &[]).unwrap());
     assert_eq!(o.risk(q, &[covering]).unwrap(), 0.0);
     assert_eq!(o.risk(q, &[]).unwrap(), 0.0);
+    // q09 from supplier (1 000 rows) through lineitem(l_suppkey): every
+    // lineitem row by primary key. Seen only when the supplier -> lineitem
+    // and orders -> lineitem joins are counted alike: l_orderkey's
+    // overcounted values (InnoDB: 298 448) must not halve the second.
+    let q09 = query_starting(&a, "SELECT `nation` , `o_year`");
+    let suppkey = IndexDef::new("lineitem", &["l_suppkey"]);
+    assert!(o.risk(q09, &[suppkey]).unwrap() > 0.05 * o.cost(q09, &[]).unwrap());
     // Single-table queries have no join order to misjudge.
     let q06 = query_starting(&a, "SELECT SUM ( `l_extendedprice` * `l_discount` )");
     let shipdate = IndexDef::new("lineitem", &["l_shipdate"]);
@@ -386,11 +393,13 @@ fn tpch_advice() {
         .iter()
         .filter(|(t, c)| t == "orders" && c.starts_with("o_custkey"))
         .collect();
-    assert_eq!(orders.len(), 1, "{p:?}");
     assert!(
-        orders[0].1.contains("o_orderdate") && orders[0].1.contains("o_totalprice"),
+        orders
+            .iter()
+            .any(|(_, c)| c.contains("o_orderdate") && c.contains("o_totalprice")),
         "{p:?}"
     );
+    assert!(!orders.iter().any(|(_, c)| c == "o_custkey"), "{p:?}");
     // q17 (4.4 s without it) joins lineitem on l_partkey: an index leading
     // with it is advised even though part -> lineitem through it is a risk
     // for q14 and q09 (what it saves is worth many times more). The rule
