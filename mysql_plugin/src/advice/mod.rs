@@ -312,6 +312,7 @@ impl Analysis {
                     sent_per_call: d.rows_sent / d.calls,
                     digest: d.digest.clone(),
                     inner_only: drivers::inner_only(&d.text),
+                    per_row: drivers::per_row_only(&d.text),
                 },
             );
             workload.push(WorkloadQuery {

@@ -24,7 +24,7 @@
 //!   `join_cache_level` has no hash join): scanned once, but every outer
 //!   row is compared with every row of it that passes its filters,
 //!   [`PAIR`] each. A correlated subquery without an index rescans its
-//!   table per outer row, which costs as much or more. So a join on an
+//!   table per outer row (TPC-H q20's lineitem). So a join on an
 //!   unindexed column of a big table costs outer rows x table rows, and an
 //!   index on the join column wins (TPC-H q13, q22: customer against
 //!   orders by `o_custkey`); and a table reached through a column the
@@ -83,6 +83,9 @@ pub struct Observed {
     /// Lower-case names of the tables that cannot drive the join
     /// ([`super::drivers::inner_only`]).
     pub inner_only: HashSet<String>,
+    /// Lower-case names of the tables read once per outer row
+    /// ([`super::drivers::per_row_only`]).
+    pub per_row: HashSet<String>,
 }
 
 /// See the module documentation.
@@ -229,9 +232,9 @@ impl<'a> StatsOracle<'a> {
     /// `tables[d]` and grows outward: each step adds, of the tables joined
     /// to those already in the order, the one whose access costs least per
     /// the running row count (the outer side), binding only the join
-    /// columns that pair with tables already in the order. A table joined
-    /// to none of them (a subquery's own table, a CTE's) is read on its
-    /// own once, last.
+    /// columns that pair with tables already in the order. When no table
+    /// left is joined to them (an IN subquery's own join, a CTE's), the
+    /// cheapest left that may drive starts a part of its own, read once.
     fn join_from(
         &self,
         q: &WorkloadQuery,
@@ -242,6 +245,8 @@ impl<'a> StatsOracle<'a> {
         seen: bool,
     ) -> (Cost, f64) {
         let f = &q.features;
+        let fixed = self.observed.get(&q.id).map(|o| &o.inner_only);
+        let may_drive = |t: &TableStats| !fixed.is_some_and(|s| s.contains(&t.name.to_lowercase()));
         let mut placed = vec![false; tables.len()];
         placed[d] = true;
         let mut total = Cost::both(alone[d].0);
@@ -259,9 +264,18 @@ impl<'a> StatsOracle<'a> {
                     continue;
                 }
                 // Block nested loop: one scan, every outer row compared
-                // with every row of t that passes its filters.
-                let bnl_pairs = rows * alone[u].1 * PAIR;
-                let scan = Cost::both(alone[u].0);
+                // with every row of t that passes its filters; but a
+                // per-row subquery's table is read again for each outer
+                // row (TPC-H q20's lineitem).
+                let per_row = self
+                    .observed
+                    .get(&q.id)
+                    .is_some_and(|o| o.per_row.contains(&t.name.to_lowercase()));
+                let (scan, bnl_pairs) = if per_row {
+                    (Cost::both(rows * alone[u].0), 0.0)
+                } else {
+                    (Cost::both(alone[u].0), rows * alone[u].1 * PAIR)
+                };
                 let (cost, cmp) = match self.lookup(q, t, &bound, hypothetical, rows, seen) {
                     Some(l) if l.by(seen) < scan.by(seen) + bnl_pairs => (l, 0.0),
                     _ => (scan, bnl_pairs),
@@ -273,20 +287,28 @@ impl<'a> StatsOracle<'a> {
                     next = Some((u, cost, cmp, after));
                 }
             }
-            let Some((u, cost, cmp, after)) = next else {
+            if let Some((u, cost, cmp, after)) = next {
+                placed[u] = true;
+                total.real += cost.real;
+                total.seen += cost.seen;
+                pairs += cmp;
+                rows = after;
+                continue;
+            }
+            // Joined to none of the tables placed (an IN subquery's own
+            // join, a CTE's): its own part of the plan, read once from
+            // the cheapest of its tables that may drive.
+            let Some(u) = (0..tables.len()).filter(|&u| !placed[u]).min_by(|&a, &b| {
+                (!may_drive(tables[a]), alone[a].0)
+                    .partial_cmp(&(!may_drive(tables[b]), alone[b].0))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            }) else {
                 break;
             };
             placed[u] = true;
-            total.real += cost.real;
-            total.seen += cost.seen;
-            pairs += cmp;
-            rows = after;
-        }
-        for (u, p) in placed.iter().enumerate() {
-            if !p {
-                total.real += alone[u].0;
-                total.seen += alone[u].0;
-            }
+            total.real += alone[u].0;
+            total.seen += alone[u].0;
+            rows = alone[u].1;
         }
         (total, pairs)
     }

@@ -476,3 +476,28 @@ fn stored_primary_key_columns_are_not_spelled_out() {
     let index = IndexDef::new("orders", &["customer", "id"]);
     assert_eq!(a.columns(&index), ["customer", "id"]);
 }
+
+#[test]
+fn a_per_row_subquery_is_read_again_for_each_outer_row() {
+    // TPC-H q20: the scalar subquery on lineitem runs per partsupp row (of
+    // an IN subquery's own join, apart from supplier and nation). MariaDB
+    // runs it through an index on l_partkey; one on l_shipdate, the
+    // subquery's range, reads a quarter of lineitem per row. Priced as a
+    // join buffer's single scan, the second looked as good.
+    let i = tpch();
+    let a = Analysis::new(&i);
+    let q = query_starting(&a, "SELECT `s_name` , `s_address`");
+    let o = oracle::StatsOracle::new(&a.catalog, &a.observed);
+    let shipdate = IndexDef::new(
+        "lineitem",
+        &["l_shipdate", "l_quantity", "l_partkey", "l_suppkey"],
+    );
+    let partkey = IndexDef::new("lineitem", &["l_partkey"]);
+    assert!(o.model(q, &[partkey]) < 0.01 * o.model(q, &[shipdate]));
+    let p = picks(&i);
+    assert!(
+        !p.iter()
+            .any(|(t, c)| t == "lineitem" && c.starts_with("l_shipdate, l_quantity, l_partkey")),
+        "{p:?}"
+    );
+}
