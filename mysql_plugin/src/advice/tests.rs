@@ -414,50 +414,40 @@ fn tpch_advice() {
     assert!(p.len() <= options().max_indexes, "{p:?}");
 }
 
+/// `orders.customer` of `shop(rows, sampled)`, counted with an index on
+/// customer of `cardinality` when given.
+fn customers(rows: f64, sampled: f64, cardinality: Option<f64>) -> Option<f64> {
+    let mut i = shop(rows, sampled);
+    if let Some(k) = cardinality {
+        i.add(&row(
+            "index",
+            &[
+                Some("orders"),
+                Some("by_customer"),
+                Some("customer"),
+                Some("BTREE"),
+            ],
+            &[Some(1.0), Some(1.0), Some(k)],
+        ));
+    }
+    Analysis::new(&i)
+        .catalog
+        .table("orders")?
+        .distinct("customer")
+}
+
 #[test]
 fn a_column_leading_an_index_is_counted_by_the_index() {
     // The sample reads the first 100 000 rows in primary key order: 5 000
     // customers there, 400 000 by the index's cardinality over 1 M rows.
-    let mut i = shop(1_000_000.0, 5_000.0);
-    i.add(&row(
-        "index",
-        &[
-            Some("orders"),
-            Some("by_customer"),
-            Some("customer"),
-            Some("BTREE"),
-        ],
-        &[Some(1.0), Some(1.0), Some(400_000.0)],
-    ));
-    let a = Analysis::new(&i);
-    let t = a.catalog.table("orders").unwrap();
-    assert_eq!(t.distinct("customer"), Some(400_000.0));
+    assert_eq!(
+        customers(1_000_000.0, 5_000.0, Some(400_000.0)),
+        Some(400_000.0)
+    );
     // Without an index the sample's count stands; a sample of the whole
     // table beats the index's estimate.
-    assert_eq!(
-        Analysis::new(&shop(1_000_000.0, 5_000.0))
-            .catalog
-            .table("orders")
-            .unwrap()
-            .distinct("customer"),
-        Some(5_000.0)
-    );
-    let mut i = shop(50_000.0, 5_000.0);
-    i.add(&row(
-        "index",
-        &[
-            Some("orders"),
-            Some("by_customer"),
-            Some("customer"),
-            Some("BTREE"),
-        ],
-        &[Some(1.0), Some(1.0), Some(7_000.0)],
-    ));
-    let a = Analysis::new(&i);
-    assert_eq!(
-        a.catalog.table("orders").unwrap().distinct("customer"),
-        Some(5_000.0)
-    );
+    assert_eq!(customers(1_000_000.0, 5_000.0, None), Some(5_000.0));
+    assert_eq!(customers(50_000.0, 5_000.0, Some(7_000.0)), Some(5_000.0));
 }
 
 #[test]
