@@ -374,6 +374,13 @@ class Test:
         # q18: an IN subquery is a semi-join, not a list of three values.
         "in_subquery": ("SELECT * FROM shipments WHERE id IN (SELECT order_id FROM order_items WHERE qty = %d %% 10) "
                         "AND carrier = %d", 10),
+        # q18: from accounts, payments is found by payer (its id is a key
+        # only once order_items is joined): the index on payer must hold
+        # amount too, or each payment is fetched by primary key.
+        "three_way": ("SELECT a.name, p.id, p.amount, SUM(oi.qty) FROM accounts a, payments p, order_items oi "
+                      "WHERE p.id IN (SELECT order_id FROM order_items GROUP BY order_id HAVING SUM(qty) > 16) "
+                      "AND a.id = p.payer AND p.id = oi.order_id AND a.id > %d "
+                      "GROUP BY a.name, p.id, p.amount ORDER BY p.amount DESC LIMIT 10", 5),
     }
 
     def joins(self):
@@ -428,6 +435,10 @@ class Test:
                 "tag" in lead.get("labels", []), repr(rows))
         self.ok("IN (SELECT ...) is no short list: shipments gets an index leading with carrier",
                 "carrier" in lead.get("shipments", []), repr(rows))
+        payer = [r["columns"].split(", ") for r in rows
+                 if r["table_name"] == "payments" and r["columns"].startswith("payer")]
+        self.ok("three-way join: the payments index on payer also holds amount (and not the primary key)",
+                any("amount" in c and "id" not in c for c in payer), repr(rows))
         left = next((r for r in rows if r["table_name"] == "tickets"), None)
         if left:
             self.execute(left["index_ddl"])

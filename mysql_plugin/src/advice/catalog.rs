@@ -128,7 +128,15 @@ pub(super) fn build_catalog(input: &Input) -> (Catalog, HashMap<String, Vec<Stri
                         .or_default()
                         .push(c.name.clone());
                 }
+                let indexed = card.get(&c.name.to_lowercase()).copied();
                 let n_distinct = match sample {
+                    // The sample is the table's first rows in primary key
+                    // order, so a column leading an index is better known
+                    // from the index's cardinality, which InnoDB estimates
+                    // from pages across the whole index (TPC-H
+                    // lineitem.l_orderkey, leading the primary key: 24 896
+                    // values in the first 100 000 rows, 150 000 in all).
+                    Some(s) if s.rows < *rows && indexed.is_some() => indexed.unwrap_or(0.0),
                     Some(s) if s.rows > 0.0 && s.distinct > 0.0 => {
                         let non_null = (s.rows - s.nulls).max(1.0);
                         if s.rows >= *rows || s.distinct < 0.5 * non_null {
@@ -141,7 +149,7 @@ pub(super) fn build_catalog(input: &Input) -> (Catalog, HashMap<String, Vec<Stri
                             -(s.distinct / s.rows).min(1.0)
                         }
                     }
-                    _ => card.get(&c.name.to_lowercase()).copied().unwrap_or(0.0),
+                    _ => indexed.unwrap_or(0.0),
                 };
                 ColumnStats {
                     name: c.name.clone(),

@@ -25,11 +25,27 @@ struct Frame {
 /// Lower-case names of the tables that appear in `digest_text` only where
 /// they cannot drive the join (see the module documentation).
 pub fn inner_only(digest_text: &str) -> HashSet<String> {
+    let (left, per_row) = classify(digest_text);
+    left.union(&per_row).cloned().collect()
+}
+
+/// Lower-case names of the tables that appear in `digest_text` only in
+/// subqueries run per outer row: MariaDB reads them again for each outer
+/// row (a join buffer serves joins, not these).
+pub fn per_row_only(digest_text: &str) -> HashSet<String> {
+    classify(digest_text).1
+}
+
+/// (tables only on the inner side of a LEFT JOIN, or also in a per-row
+/// subquery; tables only in per-row subqueries), lower case, none that
+/// also appears where it could drive.
+fn classify(digest_text: &str) -> (HashSet<String>, HashSet<String>) {
     let toks: Vec<&str> = digest_text.split_whitespace().collect();
     let mut stack = vec![Frame::default()];
     let mut expect_table = false;
     let mut left_join = false;
     let mut inner = HashSet::new();
+    let mut per_row = HashSet::new();
     let mut drivers = HashSet::new();
     let mut i = 0;
     while i < toks.len() {
@@ -92,8 +108,10 @@ pub fn inner_only(digest_text: &str) -> HashSet<String> {
                     (tok, i)
                 };
                 let name = name.trim_matches('`').to_lowercase();
-                if top.inner || left_join {
+                if left_join {
                     inner.insert(name);
+                } else if top.inner {
+                    per_row.insert(name);
                 } else {
                     drivers.insert(name);
                 }
@@ -106,7 +124,11 @@ pub fn inner_only(digest_text: &str) -> HashSet<String> {
         i += 1;
     }
     inner.retain(|t| !drivers.contains(t));
-    inner
+    per_row.retain(|t| !drivers.contains(t));
+    // A table both left-joined and in a per-row subquery is not read per
+    // row everywhere: it counts as left-joined.
+    per_row.retain(|t| !inner.contains(t));
+    (inner, per_row)
 }
 
 /// Lower-case names of the columns compared with `IN ( SELECT` (or `NOT
@@ -134,7 +156,7 @@ pub fn in_subquery(digest_text: &str) -> HashSet<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{in_subquery, inner_only};
+    use super::{in_subquery, inner_only, per_row_only};
 
     #[test]
     fn in_subquery_columns() {
@@ -164,6 +186,9 @@ mod tests {
                    ON `c_custkey` = `o_custkey` AND `o_comment` NOT LIKE ? GROUP BY `c_custkey` ) \
                    AS `c_orders` GROUP BY `c_count` ORDER BY `custdist` DESC , `c_count` DESC";
         assert_eq!(sorted(q13), ["orders"]);
+        // A LEFT JOIN's inner side is joined through a join buffer, not
+        // read per outer row.
+        assert!(per_row_only(q13).is_empty());
     }
 
     #[test]
@@ -176,6 +201,10 @@ mod tests {
                    `c_acctbal` ) FROM `customer` WHERE `c_acctbal` > ? ) AND NOT EXISTS ( SELECT * \
                    FROM `orders` WHERE `o_custkey` = `c_custkey` ) ) AS `custsale` GROUP BY `cntrycode`";
         assert_eq!(sorted(q22), ["orders"]);
+        assert_eq!(
+            per_row_only(q22).into_iter().collect::<Vec<_>>(),
+            ["orders"]
+        );
         // TPC-H q20: IN subqueries may drive (semi-join), the scalar one
         // on lineitem may not.
         let q20 =

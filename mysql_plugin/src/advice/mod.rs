@@ -312,6 +312,7 @@ impl Analysis {
                     sent_per_call: d.rows_sent / d.calls,
                     digest: d.digest.clone(),
                     inner_only: drivers::inner_only(&d.text),
+                    per_row: drivers::per_row_only(&d.text),
                 },
             );
             workload.push(WorkloadQuery {
@@ -398,10 +399,26 @@ impl Analysis {
             .collect()
     }
 
+    /// The columns to spell out for `index` (MariaDB has no INCLUDE: they
+    /// become trailing key columns), without the stored columns that are
+    /// the table's primary key: InnoDB appends those to every secondary
+    /// index already.
+    pub fn columns(&self, index: &IndexDef) -> Vec<String> {
+        let pk: Vec<String> = self
+            .catalog
+            .table(&index.table)
+            .and_then(|t| t.primary_key())
+            .map(|p| p.columns.clone())
+            .unwrap_or_default();
+        let mut out = index.columns.clone();
+        out.extend(index.include.iter().filter(|c| !pk.contains(c)).cloned());
+        out
+    }
+
     /// `CREATE INDEX` for MariaDB, the table qualified with the schema.
     pub fn ddl(&self, index: &IndexDef) -> String {
         let q = |s: &str| quote_ident(s, DdlStyle::MariaDbOnline);
-        let cols: Vec<String> = index.all_columns().iter().map(|c| q(c)).collect();
+        let cols: Vec<String> = self.columns(index).iter().map(|c| q(c)).collect();
         let table = if self.schema.is_empty() {
             q(&index.table)
         } else {
@@ -449,7 +466,7 @@ impl Analysis {
                     .collect();
                 json::object(&[
                     ("table_name", json::string(&p.index.table)),
-                    ("columns", json::string(&p.index.all_columns().join(", "))),
+                    ("columns", json::string(&self.columns(&p.index).join(", "))),
                     ("index_ddl", json::string(&self.ddl(&p.index))),
                     ("estimated_bytes", json::number(p.bytes as f64)),
                     ("cost_before", json::number(p.cost_before)),
@@ -466,7 +483,7 @@ impl Analysis {
             .map(|r| {
                 json::object(&[
                     ("table_name", json::string(&r.index.table)),
-                    ("columns", json::string(&r.index.all_columns().join(", "))),
+                    ("columns", json::string(&self.columns(&r.index).join(", "))),
                     ("reason", json::string(&r.reason)),
                 ])
             })
