@@ -57,6 +57,15 @@ pub struct AdviceOptions {
     /// time) that it adds to the size of the workload's tables (with their
     /// indexes). Meant for when no `max_bytes` budget was given.
     pub bytes_for_benefit: bool,
+    /// Judge a candidate's slowdown of a query against the query's cost
+    /// without any advice instead of with the indexes picked so far. A
+    /// candidate that gives back part of what an earlier pick saved a
+    /// query, leaving it still cheaper than unadvised, is then not
+    /// refused for it: the benefit sum already nets that loss out. For
+    /// engines whose planner changes join orders with each index (SQLite:
+    /// an index that one query needs can take another off the plan an
+    /// earlier pick gave it, to a plan that is still better than none).
+    pub regression_vs_unadvised: bool,
 }
 
 impl Default for AdviceOptions {
@@ -68,6 +77,7 @@ impl Default for AdviceOptions {
             min_table_rows: 1000.0,
             write_penalty: 1.0,
             bytes_for_benefit: false,
+            regression_vs_unadvised: false,
         }
     }
 }

@@ -9,7 +9,9 @@
 //! are re-taken, so a second index for the same query must earn its place
 //! on top of the first. A candidate that makes any query more than 1%
 //! costlier is not picked in that round, but stays in the pool: an index
-//! picked later can make the query it hurt cheap another way.
+//! picked later can make the query it hurt cheap another way. Costlier
+//! than with the picks so far, or, with `regression_vs_unadvised`, than
+//! without any advice.
 //!
 //! With `bytes_for_benefit`, a candidate must also cut at least the share
 //! of the workload's remaining time that it adds to the size of the
@@ -145,8 +147,13 @@ pub fn advise(
                 // Kept in the pool: once other indexes are picked, the
                 // query it hurts may no longer be hurt.
                 why[ci] = Some(format!(
-                    "makes query {} {pct:.0}% costlier",
-                    workload[qi].id
+                    "makes query {} {pct:.0}% costlier{}",
+                    workload[qi].id,
+                    if opts.regression_vs_unadvised {
+                        " than without advice"
+                    } else {
+                        ""
+                    }
                 ));
                 continue;
             }
@@ -422,9 +429,15 @@ fn evaluate(
         } else {
             safe_benefit += calls * (base - with);
         }
-        if with > base * REGRESSION {
-            let pct = if base > 0.0 {
-                100.0 * (with - base) / base
+        // Slower than what? (see `AdviceOptions::regression_vs_unadvised`)
+        let reference = if opts.regression_vs_unadvised {
+            baseline[qi]
+        } else {
+            base
+        };
+        if with > reference * REGRESSION {
+            let pct = if reference > 0.0 {
+                100.0 * (with - reference) / reference
             } else {
                 100.0
             };

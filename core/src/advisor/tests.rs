@@ -37,6 +37,11 @@ impl Toy {
         }
     }
 
+    fn with_harm(mut self, harm: &[(String, String, f64)]) -> Toy {
+        self.harm = harm.to_vec();
+        self
+    }
+
     fn access(&self, q: &WorkloadQuery, t: &TableStats, cols: &[String]) -> f64 {
         let f = &q.features;
         let joins = f.join_columns_on(&t.name);
@@ -564,6 +569,53 @@ fn a_candidate_that_slows_a_query_is_picked_once_another_index_cures_it() {
     first.sort();
     assert_eq!(first, ["region", "status"], "{picked:?}");
     assert_eq!(picked[1], k("orders2", &["customer_id"]), "{picked:?}");
+}
+
+#[test]
+fn a_slowdown_below_the_unadvised_cost_is_judged_against_it_when_asked() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+            1.0,
+            &cat,
+        ),
+    ];
+    let mut toy = Toy::new(&cat);
+    // An index leading with customer_id makes q2 4x costlier, with or
+    // without q2's own index: 4x its scan at first, and once q2's index is
+    // picked, 4x what that index gives it, still far below its scan.
+    toy.harm.push(("customer_id".into(), "q2".into(), 4.0));
+    let a = run(&w, &cat, &mut toy, &AdviceOptions::default());
+    assert_eq!(keys(&a).len(), 1, "{:?}", keys(&a));
+    assert!(
+        a.rejected
+            .iter()
+            .any(|r| r.index.columns == ["customer_id"]
+                && r.reason == "makes query q2 300% costlier"),
+        "{:?}",
+        a.rejected
+    );
+    let opts = AdviceOptions {
+        regression_vs_unadvised: true,
+        ..AdviceOptions::default()
+    };
+    let a = run(&w, &cat, &mut Toy::new(&cat).with_harm(&toy.harm), &opts);
+    let picked = keys(&a);
+    assert_eq!(picked.len(), 2, "{picked:?} {:?}", a.rejected);
+    assert_eq!(picked[1], k("orders2", &["customer_id"]), "{picked:?}");
+    assert!(a.workload_cost_after < a.workload_cost_before / 10.0);
+    // Before q2's index exists it is refused for what it does to q2's scan.
+    let mut toy = Toy::new(&cat).with_harm(&toy.harm);
+    let one = [IndexDef::new("orders2", &["customer_id"])];
+    assert!(toy.cost(&w[1], &one).unwrap() > 1.01 * toy.cost(&w[1], &[]).unwrap());
 }
 
 #[test]
