@@ -66,6 +66,22 @@ pub struct AdviceOptions {
     /// an index that one query needs can take another off the plan an
     /// earlier pick gave it, to a plan that is still better than none).
     pub regression_vs_unadvised: bool,
+    /// Covering variants: most columns they add to a candidate, and the
+    /// widest those columns may be together (average bytes).
+    pub max_include: usize,
+    pub max_include_bytes: u32,
+    /// Keep covering candidates that lead with the leading column of a
+    /// selective existing index (such as a composite primary key), which
+    /// are otherwise dropped as redundant with it. Where that existing
+    /// index is a separate b-tree whose every entry costs a table lookup
+    /// (SQLite's composite primary keys), an index with the same lead and
+    /// the columns a query reads saves all those lookups.
+    pub covering_over_selective_lead: bool,
+    /// Also propose the merge of two candidates on one table whose keys
+    /// are a prefix one of the other, at least one covering: the longer
+    /// key with every column either reads (within `max_include`), one
+    /// index where two queries would each want their own.
+    pub merge_covering: bool,
 }
 
 impl Default for AdviceOptions {
@@ -78,6 +94,10 @@ impl Default for AdviceOptions {
             write_penalty: 1.0,
             bytes_for_benefit: false,
             regression_vs_unadvised: false,
+            max_include: 3,
+            max_include_bytes: 48,
+            covering_over_selective_lead: false,
+            merge_covering: false,
         }
     }
 }

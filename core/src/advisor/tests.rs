@@ -895,3 +895,119 @@ fn a_primary_key_lead_with_dozens_of_rows_a_value_gets_no_index() {
         "{c:?}"
     );
 }
+
+/// TPC-H q07's use of lineitem, as SQL the toy catalog knows.
+const JOIN_READS_FOUR: &str = "SELECT l_suppkey, l_shipdate, l_extendedprice, l_discount \
+    FROM orders, lineitem WHERE l_orderkey = o_orderkey AND o_custkey = $1";
+
+#[test]
+fn covering_a_primary_key_lead_when_asked() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT l_suppkey, l_discount FROM orders, lineitem \
+         WHERE l_orderkey = o_orderkey AND o_custkey = $1",
+        1.0,
+        &cat,
+    )];
+    let leads_pk = |c: &[IndexDef]| {
+        c.iter()
+            .filter(|i| i.table == "lineitem" && i.columns[0] == "l_orderkey")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        leads_pk(&candidates(&w, &cat, &AdviceOptions::default())),
+        []
+    );
+    let opts = AdviceOptions {
+        covering_over_selective_lead: true,
+        ..AdviceOptions::default()
+    };
+    // The covering variant only: the plain (l_orderkey) stays redundant.
+    assert_eq!(
+        leads_pk(&candidates(&w, &cat, &opts)),
+        [IndexDef {
+            include: vec!["l_suppkey".into(), "l_discount".into()],
+            ..IndexDef::new("lineitem", &["l_orderkey"])
+        }]
+    );
+    // Still redundant: an index of the primary key's own columns.
+    let w = [wq(
+        "q1",
+        "SELECT l_linenumber FROM orders, lineitem \
+         WHERE l_orderkey = o_orderkey AND o_custkey = $1",
+        1.0,
+        &cat,
+    )];
+    assert_eq!(leads_pk(&candidates(&w, &cat, &opts)), []);
+}
+
+#[test]
+fn covering_variants_take_as_many_columns_as_asked() {
+    let cat = catalog();
+    let w = [wq("q1", JOIN_READS_FOUR, 1.0, &cat)];
+    let opts = AdviceOptions {
+        covering_over_selective_lead: true,
+        ..AdviceOptions::default()
+    };
+    let covering = |o: &AdviceOptions| {
+        candidates(&w, &cat, o)
+            .into_iter()
+            .filter(|i| i.table == "lineitem" && !i.include.is_empty())
+            .count()
+    };
+    assert_eq!(covering(&opts), 0);
+    let opts = AdviceOptions {
+        max_include: 4,
+        ..opts
+    };
+    assert_eq!(covering(&opts), 1);
+    let narrow = AdviceOptions {
+        max_include_bytes: 31,
+        ..opts
+    };
+    assert_eq!(covering(&narrow), 0);
+}
+
+#[test]
+fn covering_candidates_merge_when_asked() {
+    let cat = catalog();
+    let w = [
+        wq("q1", JOIN_READS_FOUR, 1.0, &cat),
+        wq(
+            "q2",
+            "SELECT sum(l_extendedprice * (1 - l_discount)) FROM orders, lineitem \
+             WHERE l_orderkey = o_orderkey AND l_returnflag = 'R' AND o_orderdate > $1",
+            1.0,
+            &cat,
+        ),
+    ];
+    let opts = AdviceOptions {
+        covering_over_selective_lead: true,
+        max_include: 5,
+        ..AdviceOptions::default()
+    };
+    let merged = IndexDef {
+        include: ["l_extendedprice", "l_discount", "l_suppkey", "l_shipdate"]
+            .map(String::from)
+            .to_vec(),
+        ..IndexDef::new("lineitem", &["l_orderkey", "l_returnflag"])
+    };
+    let c = candidates(&w, &cat, &opts);
+    assert!(!c.contains(&merged), "{c:?}");
+    let opts = AdviceOptions {
+        merge_covering: true,
+        ..opts
+    };
+    let c = candidates(&w, &cat, &opts);
+    // q2's (l_orderkey, l_returnflag) key, with what both queries read.
+    assert!(c.contains(&merged), "{c:?}");
+    // Within the column limit.
+    let opts = AdviceOptions {
+        max_include: 3,
+        ..opts
+    };
+    let c = candidates(&w, &cat, &opts);
+    assert!(c.iter().all(|i| i.include.len() <= 3), "{c:?}");
+}
