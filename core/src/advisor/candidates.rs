@@ -106,7 +106,9 @@ fn redundancy(index: &IndexDef, table: &TableStats, covering_ok: bool) -> Option
         let per_value = table.distinct(lead).map(|d| table.rows / d);
         let selective = per_value.is_some_and(|r| r <= SELECTIVE_ROWS_PER_VALUE);
         let subset = index.all_columns().iter().all(|c| ex.columns.contains(c));
-        let covers_more = !index.include.is_empty() && !subset;
+        // A key of its own (the rowid's alias): one row per lookup.
+        let one_row = ex.unique && ex.columns.len() == 1;
+        let covers_more = !index.include.is_empty() && !subset && !one_row;
         if (selective && !(covering_ok && covers_more)) || subset {
             let what = if ex.primary {
                 "the primary key"
@@ -147,30 +149,37 @@ pub(super) fn generate(
             }
         }
     }
-    if opts.merge_covering {
+    let mut pass = 0;
+    loop {
+        pass += 1;
+        out.retain(|c| {
+            let Some(t) = catalog.table(&c.index.table) else {
+                return true;
+            };
+            let reason = if t.rows < opts.min_table_rows {
+                Some(format!("table {} has {:.0} rows", t.name, t.rows))
+            } else {
+                redundancy(&c.index, t, opts.covering_over_selective_lead)
+            };
+            match reason {
+                Some(reason) => {
+                    rejected.push(Rejected {
+                        index: c.index.clone(),
+                        reason,
+                    });
+                    false
+                }
+                None => true,
+            }
+        });
+        // Merged (see `AdviceOptions::merge_covering`) once the redundant
+        // are gone, then checked like the others.
+        if pass > 1 || !opts.merge_covering {
+            break;
+        }
         let merged = merges(&out, catalog, opts);
         out.extend(merged);
     }
-    out.retain(|c| {
-        let Some(t) = catalog.table(&c.index.table) else {
-            return true;
-        };
-        let reason = if t.rows < opts.min_table_rows {
-            Some(format!("table {} has {:.0} rows", t.name, t.rows))
-        } else {
-            redundancy(&c.index, t, opts.covering_over_selective_lead)
-        };
-        match reason {
-            Some(reason) => {
-                rejected.push(Rejected {
-                    index: c.index.clone(),
-                    reason,
-                });
-                false
-            }
-            None => true,
-        }
-    });
     (out, rejected)
 }
 
@@ -188,7 +197,7 @@ fn merges(out: &[Candidate], catalog: &Catalog, opts: &AdviceOptions) -> Vec<Can
     let mut from = 0;
     // Each pass merges what the last one added with every candidate;
     // `max_include` bounds how far that goes.
-    for _ in 0..opts.max_include.max(1) {
+    for _ in 0..1 {
         let mut fresh: Vec<Candidate> = Vec::new();
         for i in from..all.len() {
             for j in 0..all.len() {
@@ -196,7 +205,8 @@ fn merges(out: &[Candidate], catalog: &Catalog, opts: &AdviceOptions) -> Vec<Can
                 if i == j
                     || a.index.table != b.index.table
                     || a.index.predicate != b.index.predicate
-                    || (a.index.include.is_empty() && b.index.include.is_empty())
+                    || a.index.include.is_empty()
+                    || b.index.include.is_empty()
                 {
                     continue;
                 }

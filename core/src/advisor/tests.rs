@@ -932,6 +932,17 @@ fn covering_a_primary_key_lead_when_asked() {
             ..IndexDef::new("lineitem", &["l_orderkey"])
         }]
     );
+    // A one-column unique key finds one row a value: nothing to save.
+    let w1 = [wq(
+        "q1",
+        "SELECT o_custkey, o_orderdate FROM lineitem, orders \
+         WHERE o_orderkey = l_orderkey AND l_partkey = $1",
+        1.0,
+        &cat,
+    )];
+    assert!(candidates(&w1, &cat, &opts)
+        .iter()
+        .all(|i| i.columns[0] != "o_orderkey"));
     // Still redundant: an index of the primary key's own columns.
     let w = [wq(
         "q1",
