@@ -70,9 +70,9 @@ pub struct AdviceOptions {
     /// widest those columns may be together (average bytes).
     pub max_include: usize,
     pub max_include_bytes: u32,
-    /// Keep covering candidates that lead with the leading column of a
-    /// selective existing index (such as a composite primary key), which
-    /// are otherwise dropped as redundant with it. Where that existing
+    /// Keep covering candidates for a join that lead with the leading
+    /// column of a selective existing index (such as a composite primary
+    /// key), which are otherwise dropped as redundant with it. Where that existing
     /// index is a separate b-tree whose every entry costs a table lookup
     /// (SQLite's composite primary keys), an index with the same lead and
     /// the columns a query reads saves all those lookups.

@@ -932,6 +932,14 @@ fn covering_a_primary_key_lead_when_asked() {
             ..IndexDef::new("lineitem", &["l_orderkey"])
         }]
     );
+    // A constant on the key: a few rows that lie together, found once.
+    let w2 = [wq(
+        "q1",
+        "SELECT l_suppkey, l_discount FROM lineitem WHERE l_orderkey = $1",
+        1.0,
+        &cat,
+    )];
+    assert_eq!(leads_pk(&candidates(&w2, &cat, &opts)), []);
     // A one-column unique key finds one row a value: nothing to save.
     let w1 = [wq(
         "q1",
