@@ -40,6 +40,8 @@ pub(crate) struct TableInfo {
     pub stat1: HashMap<String, String>,
     /// Existing index name -> lower-case key columns and whether unique.
     pub indexes: Vec<(String, Vec<String>, bool)>,
+    /// The INTEGER PRIMARY KEY column (the rowid's alias), lower case.
+    pub rowid_alias: Option<String>,
 }
 
 pub(crate) struct Schema {
@@ -151,6 +153,7 @@ impl Schema {
             virtual_table,
             stat1,
             indexes: Vec::new(),
+            rowid_alias: None,
         };
         if virtual_table {
             return Ok(info);
@@ -516,6 +519,7 @@ impl Schema {
     /// rowid's alias) as a unique primary index on its column, and the
     /// `sqlite_autoindex_*` index of another PRIMARY KEY as primary.
     pub(crate) fn note_primary_keys(&mut self, db: &Connection) -> Result<(), String> {
+        let mut alias: Vec<(String, String)> = Vec::new();
         for t in self.catalog.tables.iter_mut() {
             let Some(info) = self.tables.get(&t.name) else {
                 continue;
@@ -553,6 +557,7 @@ impl Schema {
                     u.contains("WITHOUT") && u.contains("ROWID")
                 });
             if pk.len() == 1 && pk[0].1.eq_ignore_ascii_case("INTEGER") && !without_rowid {
+                alias.push((t.name.clone(), pk[0].0.clone()));
                 t.indexes.push(ExistingIndex {
                     name: format!("{}.{} (INTEGER PRIMARY KEY)", info.real, pk[0].0),
                     columns: vec![pk[0].0.clone()],
@@ -575,7 +580,23 @@ impl Schema {
                 }
             }
         }
+        for (t, c) in alias {
+            if let Some(info) = self.tables.get_mut(&t) {
+                info.rowid_alias = Some(c);
+            }
+        }
         Ok(())
+    }
+
+    /// Whether `column` of `table` is its rowid (`rowid` or the INTEGER
+    /// PRIMARY KEY column).
+    pub(crate) fn is_rowid(&self, table: &str, column: &str) -> bool {
+        column == "rowid"
+            || self
+                .tables
+                .get(table)
+                .and_then(|t| t.rowid_alias.as_deref())
+                .is_some_and(|a| a == column)
     }
 }
 
