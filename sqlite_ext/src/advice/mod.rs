@@ -7,10 +7,12 @@
 //!    database and prices each query with candidate indexes there.
 //! 3. The engine-neutral [`sqlxos_core::advisor::advise`] generates the
 //!    candidates (equality columns, then one range or ORDER BY column;
-//!    covering variants; deduplicated against existing indexes, the rowid,
-//!    the primary key and each other) and picks greedily, checking every
-//!    candidate against the whole workload: one that makes any query
-//!    costlier is rejected, one whose writes cost more than it saves too.
+//!    covering variants, as trailing key columns, also for a join through
+//!    a composite primary key's first column, and merged across queries;
+//!    deduplicated against existing indexes, the rowid, the primary key
+//!    and each other) and picks greedily, checking every candidate against
+//!    the whole workload: one that makes any query costlier than without
+//!    advice is rejected, one whose writes cost more than it saves too.
 
 use std::collections::HashMap;
 
@@ -83,10 +85,12 @@ const MAX_BYTES_SHARE: f64 = 0.6;
 const MAX_COVERING: usize = 6;
 const MAX_COVERING_BYTES: u32 = 64;
 
-/// The advisor's options: the defaults, and a size budget of half the
-/// database, so advice never grows a database by more than half (`.expert`
-/// proposes 124% of the TPC-H database; issue 11 asks for at most half of
-/// that). Greedy picks by benefit per byte fill it best first.
+/// The advisor's options: a size budget of 60% of the database, so advice
+/// never grows a database by more than that (`.expert` proposes 124% of
+/// the TPC-H database; issue 11 asks for at most half of that), filled by
+/// benefit per byte best first; and the options for an engine without
+/// INCLUDE whose planner changes join orders with each index (see
+/// `AdviceOptions`).
 fn options(db: &Connection) -> AdviceOptions {
     let bytes: f64 = db
         .query_row(
