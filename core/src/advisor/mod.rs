@@ -82,6 +82,16 @@ pub struct AdviceOptions {
     /// key with every column either reads (within `max_include`), one
     /// index where two queries would each want their own.
     pub merge_covering: bool,
+    /// When a candidate that would save much is refused for slowing a
+    /// query, also try it together with each candidate on that query's
+    /// tables, as one step priced on both's bytes: an index that fixes
+    /// one query can need another that keeps a second query on a good
+    /// plan, and that one alone saves too little to be picked first
+    /// (SQLite, TPC-H SF 1: orders(o_custkey) for q22 turns q07's lookups
+    /// of lineitem random; a covering lineitem(l_orderkey, ...) keeps them
+    /// cheap). Not yet turned on by any engine: see
+    /// bench/tpch_sqlite/README.md.
+    pub pair_to_cure: bool,
 }
 
 impl Default for AdviceOptions {
@@ -98,6 +108,7 @@ impl Default for AdviceOptions {
             max_include_bytes: 48,
             covering_over_selective_lead: false,
             merge_covering: false,
+            pair_to_cure: false,
         }
     }
 }

@@ -619,6 +619,55 @@ fn a_slowdown_below_the_unadvised_cost_is_judged_against_it_when_asked() {
 }
 
 #[test]
+fn an_index_that_needs_a_partner_is_picked_with_it_when_asked() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+            1.0,
+            &cat,
+        ),
+    ];
+    let harmed = || {
+        let mut toy = Toy::new(&cat);
+        toy.harm.push(("customer_id".into(), "q2".into(), 4.0));
+        for cure in ["status", "region"] {
+            toy.cure.push(("customer_id".into(), cure.into()));
+        }
+        toy
+    };
+    // q2's own index saves it 98%, under the bar: never picked alone, so
+    // customer_id, which slows q2 without it, is never picked either.
+    let opts = AdviceOptions {
+        min_improvement_pct: 99.5,
+        ..AdviceOptions::default()
+    };
+    let a = run(&w, &cat, &mut harmed(), &opts);
+    assert!(a.picks.is_empty(), "{:?}", keys(&a));
+    let opts = AdviceOptions {
+        pair_to_cure: true,
+        ..opts
+    };
+    let (a, lines) = run_logged(&w, &cat, &mut harmed(), &opts);
+    let picked = keys(&a);
+    assert_eq!(picked.len(), 2, "{picked:?} {lines:?}");
+    assert_eq!(picked[0], k("orders2", &["customer_id"]), "{picked:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("which keeps it from slowing a query")),
+        "{lines:?}"
+    );
+}
+
+#[test]
 fn a_pick_that_a_later_pick_makes_useless_is_dropped() {
     let mut cat = catalog();
     cat.tables
