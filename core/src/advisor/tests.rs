@@ -41,6 +41,11 @@ impl Toy {
         }
     }
 
+    fn with_harm(mut self, harm: &[(String, String, f64)]) -> Toy {
+        self.harm = harm.to_vec();
+        self
+    }
+
     fn access(&self, q: &WorkloadQuery, t: &TableStats, cols: &[String]) -> f64 {
         let f = &q.features;
         let joins = f.join_columns_on(&t.name);
@@ -580,6 +585,102 @@ fn a_candidate_that_slows_a_query_is_picked_once_another_index_cures_it() {
 }
 
 #[test]
+fn a_slowdown_below_the_unadvised_cost_is_judged_against_it_when_asked() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+            1.0,
+            &cat,
+        ),
+    ];
+    let mut toy = Toy::new(&cat);
+    // An index leading with customer_id makes q2 4x costlier, with or
+    // without q2's own index: 4x its scan at first, and once q2's index is
+    // picked, 4x what that index gives it, still far below its scan.
+    toy.harm.push(("customer_id".into(), "q2".into(), 4.0));
+    let a = run(&w, &cat, &mut toy, &AdviceOptions::default());
+    assert_eq!(keys(&a).len(), 1, "{:?}", keys(&a));
+    assert!(
+        a.rejected
+            .iter()
+            .any(|r| r.index.columns == ["customer_id"]
+                && r.reason == "makes query q2 300% costlier"),
+        "{:?}",
+        a.rejected
+    );
+    let opts = AdviceOptions {
+        regression_vs_unadvised: true,
+        ..AdviceOptions::default()
+    };
+    let a = run(&w, &cat, &mut Toy::new(&cat).with_harm(&toy.harm), &opts);
+    let picked = keys(&a);
+    assert_eq!(picked.len(), 2, "{picked:?} {:?}", a.rejected);
+    assert_eq!(picked[1], k("orders2", &["customer_id"]), "{picked:?}");
+    assert!(a.workload_cost_after < a.workload_cost_before / 10.0);
+    // Before q2's index exists it is refused for what it does to q2's scan.
+    let mut toy = Toy::new(&cat).with_harm(&toy.harm);
+    let one = [IndexDef::new("orders2", &["customer_id"])];
+    assert!(toy.cost(&w[1], &one).unwrap() > 1.01 * toy.cost(&w[1], &[]).unwrap());
+}
+
+#[test]
+fn an_index_that_needs_a_partner_is_picked_with_it_when_asked() {
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+            1.0,
+            &cat,
+        ),
+    ];
+    let harmed = || {
+        let mut toy = Toy::new(&cat);
+        toy.harm.push(("customer_id".into(), "q2".into(), 4.0));
+        for cure in ["status", "region"] {
+            toy.cure.push(("customer_id".into(), cure.into()));
+        }
+        toy
+    };
+    // q2's own index saves it 98%, under the bar: never picked alone, so
+    // customer_id, which slows q2 without it, is never picked either.
+    let opts = AdviceOptions {
+        min_improvement_pct: 99.5,
+        ..AdviceOptions::default()
+    };
+    let a = run(&w, &cat, &mut harmed(), &opts);
+    assert!(a.picks.is_empty(), "{:?}", keys(&a));
+    let opts = AdviceOptions {
+        pair_to_cure: true,
+        ..opts
+    };
+    let (a, lines) = run_logged(&w, &cat, &mut harmed(), &opts);
+    let picked = keys(&a);
+    assert_eq!(picked.len(), 2, "{picked:?} {lines:?}");
+    assert_eq!(picked[0], k("orders2", &["customer_id"]), "{picked:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("which keeps it from slowing a query")),
+        "{lines:?}"
+    );
+}
+
+#[test]
 fn a_pick_that_a_later_pick_makes_useless_is_dropped() {
     let mut cat = catalog();
     cat.tables
@@ -898,4 +999,139 @@ fn a_primary_key_lead_with_dozens_of_rows_a_value_gets_no_index() {
             .all(|i| i.columns.first().map(String::as_str) != Some("k1")),
         "{c:?}"
     );
+}
+
+/// TPC-H q07's use of lineitem, as SQL the toy catalog knows.
+const JOIN_READS_FOUR: &str = "SELECT l_suppkey, l_shipdate, l_extendedprice, l_discount \
+    FROM orders, lineitem WHERE l_orderkey = o_orderkey AND o_custkey = $1";
+
+#[test]
+fn covering_a_primary_key_lead_when_asked() {
+    let cat = catalog();
+    let w = [wq(
+        "q1",
+        "SELECT l_suppkey, l_discount FROM orders, lineitem \
+         WHERE l_orderkey = o_orderkey AND o_custkey = $1",
+        1.0,
+        &cat,
+    )];
+    let leads_pk = |c: &[IndexDef]| {
+        c.iter()
+            .filter(|i| i.table == "lineitem" && i.columns[0] == "l_orderkey")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        leads_pk(&candidates(&w, &cat, &AdviceOptions::default())),
+        []
+    );
+    let opts = AdviceOptions {
+        covering_over_selective_lead: true,
+        ..AdviceOptions::default()
+    };
+    // The covering variant only: the plain (l_orderkey) stays redundant.
+    assert_eq!(
+        leads_pk(&candidates(&w, &cat, &opts)),
+        [IndexDef {
+            include: vec!["l_suppkey".into(), "l_discount".into()],
+            ..IndexDef::new("lineitem", &["l_orderkey"])
+        }]
+    );
+    // A constant on the key: a few rows that lie together, found once.
+    let w2 = [wq(
+        "q1",
+        "SELECT l_suppkey, l_discount FROM lineitem WHERE l_orderkey = $1",
+        1.0,
+        &cat,
+    )];
+    assert_eq!(leads_pk(&candidates(&w2, &cat, &opts)), []);
+    // A one-column unique key finds one row a value: nothing to save.
+    let w1 = [wq(
+        "q1",
+        "SELECT o_custkey, o_orderdate FROM lineitem, orders \
+         WHERE o_orderkey = l_orderkey AND l_partkey = $1",
+        1.0,
+        &cat,
+    )];
+    assert!(candidates(&w1, &cat, &opts)
+        .iter()
+        .all(|i| i.columns[0] != "o_orderkey"));
+    // Still redundant: an index of the primary key's own columns.
+    let w = [wq(
+        "q1",
+        "SELECT l_linenumber FROM orders, lineitem \
+         WHERE l_orderkey = o_orderkey AND o_custkey = $1",
+        1.0,
+        &cat,
+    )];
+    assert_eq!(leads_pk(&candidates(&w, &cat, &opts)), []);
+}
+
+#[test]
+fn covering_variants_take_as_many_columns_as_asked() {
+    let cat = catalog();
+    let w = [wq("q1", JOIN_READS_FOUR, 1.0, &cat)];
+    let opts = AdviceOptions {
+        covering_over_selective_lead: true,
+        ..AdviceOptions::default()
+    };
+    let covering = |o: &AdviceOptions| {
+        candidates(&w, &cat, o)
+            .into_iter()
+            .filter(|i| i.table == "lineitem" && !i.include.is_empty())
+            .count()
+    };
+    assert_eq!(covering(&opts), 0);
+    let opts = AdviceOptions {
+        max_include: 4,
+        ..opts
+    };
+    assert_eq!(covering(&opts), 1);
+    let narrow = AdviceOptions {
+        max_include_bytes: 31,
+        ..opts
+    };
+    assert_eq!(covering(&narrow), 0);
+}
+
+#[test]
+fn covering_candidates_merge_when_asked() {
+    let cat = catalog();
+    let w = [
+        wq("q1", JOIN_READS_FOUR, 1.0, &cat),
+        wq(
+            "q2",
+            "SELECT sum(l_extendedprice * (1 - l_discount)) FROM orders, lineitem \
+             WHERE l_orderkey = o_orderkey AND l_returnflag = 'R' AND o_orderdate > $1",
+            1.0,
+            &cat,
+        ),
+    ];
+    let opts = AdviceOptions {
+        covering_over_selective_lead: true,
+        max_include: 5,
+        ..AdviceOptions::default()
+    };
+    let merged = IndexDef {
+        include: ["l_extendedprice", "l_discount", "l_suppkey", "l_shipdate"]
+            .map(String::from)
+            .to_vec(),
+        ..IndexDef::new("lineitem", &["l_orderkey", "l_returnflag"])
+    };
+    let c = candidates(&w, &cat, &opts);
+    assert!(!c.contains(&merged), "{c:?}");
+    let opts = AdviceOptions {
+        merge_covering: true,
+        ..opts
+    };
+    let c = candidates(&w, &cat, &opts);
+    // q2's (l_orderkey, l_returnflag) key, with what both queries read.
+    assert!(c.contains(&merged), "{c:?}");
+    // Within the column limit.
+    let opts = AdviceOptions {
+        max_include: 3,
+        ..opts
+    };
+    let c = candidates(&w, &cat, &opts);
+    assert!(c.iter().all(|i| i.include.len() <= 3), "{c:?}");
 }
