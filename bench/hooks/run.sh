@@ -2,8 +2,9 @@
 # Hook overhead of the workload capture: pgbench select-only (pgbench -S),
 # scale 10, 2 clients, on one throwaway PostgreSQL 15 cluster restarted per
 # run with a different shared_preload_libraries; configurations interleaved
-# round by round so that drift of the machine hits all alike. Prints the
-# median TPS per configuration and the overhead versus no preload.
+# round by round (in a rotated order) so that drift of the machine hits all
+# alike. Prints the median TPS per configuration and its overhead: the
+# median over the rounds of the TPS lost against no preload in that round.
 #
 #   sudo bench/hooks/run.sh                 # 5 rounds x 20 s (about 8 minutes)
 #                                           # (takes /tmp/sqlxos-pg.lock itself)
@@ -51,7 +52,10 @@ psql_ -c "CREATE EXTENSION sqlxos" -c "CREATE EXTENSION pg_stat_statements"
 
 RESULTS=$(mktemp)
 for round in $(seq 1 "$ROUNDS"); do
-  for cfg in "${CONFIGS[@]}"; do
+  # Each round starts one configuration further, so that no configuration
+  # always runs right after the same one, or first after a round's start.
+  for i in "${!CONFIGS[@]}"; do
+    cfg=${CONFIGS[$(( (i + round - 1) % ${#CONFIGS[@]} ))]}
     name=${cfg%%:*} libs=${cfg#*:}
     restart_with "$libs"
     # warm the buffer cache and the backend code paths
@@ -59,27 +63,35 @@ for round in $(seq 1 "$ROUNDS"); do
     tps=$(runuser -u postgres -- "$PG_BIN/pgbench" -S -c "$CLIENTS" -j "$CLIENTS" -T "$SECONDS_PER_RUN" \
             -h "$PG_DIR" -p "$PG_PORT" postgres 2>/dev/null | awk '/^tps = / {print $3; exit}')
     say "round $round  $name  $tps tps"
-    echo "$name $tps" >>"$RESULTS"
+    echo "$round $name $tps" >>"$RESULTS"
+    # What is measured must be the capture at work: after each sqlxos run
+    # (the rotation ends rounds with any configuration), its workload
+    # holds the pgbench statements.
+    if [ "$name" = sqlxos ] && ! psql_ -t -A -c "SELECT count(*) > 0 FROM sqlxos.workload" | grep -q t; then
+      die "sqlxos.workload is empty after a sqlxos run: capture was not active"
+    fi
   done
 done
-if psql_ -t -A -c "SELECT count(*) > 0 FROM sqlxos.workload" | grep -q t; then
-  say "sqlxos.workload holds the pgbench statements (capture was active)"
-else
-  die "sqlxos.workload is empty: capture was not active"
-fi
+say "sqlxos.workload held the pgbench statements after every sqlxos run (capture was active)"
 
 "$PYTHON" - "$RESULTS" "$ROUNDS" "$SECONDS_PER_RUN" "$CLIENTS" "$SCALE" <<'PY'
 import statistics, sys
 path, rounds, secs, clients, scale = sys.argv[1:]
-runs = {}
+runs, by_round = {}, {}
 for line in open(path):
-    name, tps = line.split()
+    r, name, tps = line.split()
     runs.setdefault(name, []).append(float(tps))
+    by_round.setdefault(r, {})[name] = float(tps)
+order = ["none"] + [n for n in runs if n != "none"]
 base = statistics.median(runs["none"])
-print(f"\npgbench -S, scale {scale}, {clients} clients, {rounds} rounds x {secs} s, interleaved; median TPS")
+print(f"\npgbench -S, scale {scale}, {clients} clients, {rounds} rounds x {secs} s, interleaved"
+      " (each round in a rotated order)")
+print("overhead: the median over the rounds of the TPS lost against no preload in the same round")
 print(f"{'configuration':<22}{'median TPS':>12}{'overhead':>10}   runs")
-for name, v in runs.items():
-    m = statistics.median(v)
-    print(f"{name:<22}{m:>12.0f}{(base - m) / base * 100:>9.1f}%   " + " ".join(f"{x:.0f}" for x in v))
+for name in order:
+    v = runs[name]
+    paired = [(t["none"] - t[name]) / t["none"] for t in by_round.values() if "none" in t and name in t]
+    over = statistics.median(paired) * 100 if paired else float("nan")
+    print(f"{name:<22}{statistics.median(v):>12.0f}{over:>9.1f}%   " + " ".join(f"{x:.0f}" for x in v))
 PY
 rm -f "$RESULTS"

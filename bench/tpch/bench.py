@@ -269,6 +269,20 @@ def run_once(cur, sql):
     return time.perf_counter() - t0, rows
 
 
+def plan_shape(cur, sql):
+    """A hash of the plan PostgreSQL picks for `sql` (EXPLAIN, COSTS OFF:
+    node types, indexes, join order), or None when it cannot be explained.
+    A query that ran slower with the same plan as at baseline was slowed
+    by something else on the machine, not by the advice."""
+    try:
+        cur.execute("EXPLAIN (COSTS OFF) " + sql)
+        text = "\n".join(r[0] for r in cur.fetchall())
+    except psycopg2.Error:
+        cur.connection.rollback()
+        return None
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
 def db_dsn(dsn, db):
     """The connection string for database `db` (libpq: the last dbname wins)."""
     return f"{dsn} dbname={db}"
@@ -292,6 +306,7 @@ def measure(dsn, queries, labels, extra_settings=()):
         times, repeat = {}, []
         for label in labels:
             with conns[label].cursor() as cur:
+                plan = plan_shape(cur, sql)
                 secs, rows = run_once(cur, sql)
             if rows is None:
                 out[label][name] = {"s": TIMEOUT_S, "timeout": True, "hash": None, "rows": None}
@@ -303,6 +318,7 @@ def measure(dsn, queries, labels, extra_settings=()):
                                     "rows": len(rows)}
                 times[label] = []
                 repeat.append(label)
+            out[label][name]["plan"] = plan
         for _ in range(RUNS):
             for label in repeat:
                 with conns[label].cursor() as cur:
@@ -474,13 +490,23 @@ def summarize(base, after):
     ok = [q for q in base if not base[q]["timeout"]]
     tb_ok = sum(base[q]["s"] for q in ok)
     ta_ok = sum(after[q]["s"] for q in ok)
-    regress = [q for q in base
-               if after[q]["s"] > base[q]["s"] * REGRESSION_RATIO
-               and after[q]["s"] - base[q]["s"] > REGRESSION_ABS_S]
+    slower = [q for q in base if is_slower(base[q], after[q])]
+    # Slower with the very plan it had at baseline: the advice did not
+    # touch it (noise from the machine), reported apart.
+    regress = [q for q in slower if not same_plan(base[q], after[q])]
+    noise = [q for q in slower if same_plan(base[q], after[q])]
     compared = [q for q in base if base[q]["hash"] and after[q]["hash"]]
     differ = [q for q in compared if base[q]["hash"] != after[q]["hash"]]
     unchecked = [q for q in base if q not in compared]
-    return tb, ta, tb_ok, ta_ok, regress, differ, unchecked
+    return tb, ta, tb_ok, ta_ok, regress, noise, differ, unchecked
+
+
+def is_slower(b, a):
+    return a["s"] > b["s"] * REGRESSION_RATIO and a["s"] - b["s"] > REGRESSION_ABS_S
+
+
+def same_plan(b, a):
+    return b.get("plan") is not None and b.get("plan") == a.get("plan")
 
 
 def table(header, rows):
@@ -503,7 +529,7 @@ def report(state):
           f" (interleaved; ~ = warm-up over {LONG_S:.0f} s: that one run only),")
     print(f"      "
           f" statement_timeout {TIMEOUT_S:.0f} s (* = timed out, counted as {TIMEOUT_S:.0f} s),")
-    print(f"       max_parallel_workers_per_gather = 0; regression = over {round((REGRESSION_RATIO - 1) * 100)}% and over {REGRESSION_ABS_S} s slower")
+    print(f"       max_parallel_workers_per_gather = 0; regression = over {round((REGRESSION_RATIO - 1) * 100)}% and over {REGRESSION_ABS_S} s slower, with another plan than at baseline")
     tb = sum(r["s"] for r in base.values())
     excl = f"excl. {','.join(timeouts)} s" if timeouts else "excl. timeouts s"
     header = ["advisor", "idx", "MB", "total s", excl, "regressions", "advice s", "build s",
@@ -515,14 +541,15 @@ def report(state):
         if a.get("unavailable"):
             notes.append(f"{a['name']}: {a['unavailable']}")
             continue
-        tb, ta, tb_ok, ta_ok, regress, differ, unchecked = summarize(base, a["after"])
+        tb, ta, tb_ok, ta_ok, regress, noise, differ, unchecked = summarize(base, a["after"])
         same = "yes" if not differ else "NO: " + ",".join(differ)
         if unchecked:
             same += f" ({','.join(unchecked)} unchecked: timeout)"
         idx = f"{a['indexes']}" + (f" ({len(a['errors'])} DDL failed)" if a.get("errors") else "")
         rows.append([
             a["name"], idx, f"{a['mb']:.0f}", f"{tb:.2f} -> {ta:.2f}", f"{tb_ok:.2f} -> {ta_ok:.2f}",
-            f"{len(regress)}" + (f" ({','.join(regress)})" if regress else ""),
+            f"{len(regress)}" + (f" ({','.join(regress)})" if regress else "")
+            + (f" +{len(noise)} same plan ({','.join(noise)})" if noise else ""),
             f"{a['advice_s']:.2f}", f"{a['build_s']:.1f}", same,
         ])
     print()
@@ -537,15 +564,16 @@ def report(state):
         for a in measured:
             x = a["after"][q]
             mark = ""
-            if x["s"] > r["s"] * REGRESSION_RATIO and x["s"] - r["s"] > REGRESSION_ABS_S:
-                mark += " R"
+            if is_slower(r, x):
+                mark += " r" if same_plan(r, x) else " R"
             if r["hash"] and x["hash"] and r["hash"] != x["hash"]:
                 mark += " DIFF"
             row.append(fmt_s(x) + mark)
         rows.append(row)
     print()
     print(table(header, rows))
-    print("(R = regression, DIFF = rows differ from baseline)")
+    print("(R = regression, r = as slow but with the plan it had at baseline: not the advice,"
+          " not counted; DIFF = rows differ from baseline)")
     # Queries that time out at baseline have no rows to compare with: compare
     # the advisors that finished them with one another.
     for q in timeouts:

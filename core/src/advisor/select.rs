@@ -606,11 +606,12 @@ fn pick(
     let ids: Vec<String> = e.helped.iter().map(|&i| workload[i].id.clone()).collect();
     let n = ids.len();
     let reason = format!(
-        "Speeds up {n} quer{} ({}: {}) by {:.0}% of their estimated cost; {}; {}.",
+        "Speeds up {n} quer{} ({}: {}) by {:.0}% of {} estimated cost; {}; {}.",
         if n == 1 { "y" } else { "ies" },
         explain::id_list(&ids),
         explain::what(cand),
         e.pct(),
+        if n == 1 { "its" } else { "their" },
         explain::size(e.bytes),
         explain::writes(catalog.table(&cand.index.table), e.penalty, e.benefit)
     );

@@ -23,6 +23,7 @@ mod workload;
 #[cfg(any(test, feature = "pg_test"))]
 mod tests;
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use pgrx::pg_sys::panic::ErrorReport;
@@ -164,6 +165,7 @@ fn run(
         queries,
         writes,
         display,
+        underestimates,
     } = workload::build(drafts, &cat);
     for t in &mut cat.tables {
         t.writes = writes.get(&t.name).copied().unwrap_or(0.0);
@@ -216,7 +218,7 @@ fn run(
         started.elapsed().as_secs_f64(),
         oracle.calls
     ));
-    let cautions = cautions(&mut oracle, &advice.picks, &plannable);
+    let cautions = cautions(&mut oracle, &advice.picks, &plannable, &underestimates);
     let mut rows: Vec<Row> = advice
         .picks
         .iter()
@@ -268,51 +270,93 @@ fn run(
     rows
 }
 
-/// For each pick, a warning when, with all the picks built, PostgreSQL
-/// would use it for a statement whose saving holds only while its tables
-/// stay cached (see `oracle`): the advisor tolerated it because the picks
-/// save far more elsewhere. Empty when there is none.
+/// For each pick, a warning naming the statements PostgreSQL would also
+/// use it for, with all the picks built, in a plan the planner may well
+/// price lower than it runs: one whose saving holds only while its tables
+/// stay cached (see `oracle`), or one for a statement whose last run found
+/// far more rows than the planner expected somewhere in its plan (the new
+/// plan is chosen on the same estimates). The advisor tolerated them
+/// because the picks save far more elsewhere. Empty when there is none.
 fn cautions(
     oracle: &mut PgOracle,
     picks: &[advisor::Pick],
     queries: &[WorkloadQuery],
+    underestimates: &HashMap<String, (f64, f64)>,
 ) -> Vec<String> {
     let set: Vec<IndexDef> = picks.iter().map(|p| p.index.clone()).collect();
     // SAFETY: a plain backend global (the GUC's value in 8 kB pages).
     let cache = unsafe { pg_sys::effective_cache_size };
     let mut out = vec![String::new(); picks.len()];
     for (i, p) in picks.iter().enumerate() {
-        let ids: Vec<String> = queries
+        let (mut cached, mut misjudged) = (Vec::new(), Vec::new());
+        for q in queries
             .iter()
             .filter(|q| q.features.tables.contains(&p.index.table))
-            .filter(|q| {
-                oracle.cache_dependent_saving(&q.id, &q.text, &set) > 0.0
-                    && oracle
-                        .plan(&q.id, &q.text, &set)
-                        .is_ok_and(|(_, used)| used.contains(&i))
-            })
-            .map(|q| q.id.clone())
-            .collect();
-        if !ids.is_empty() {
-            out[i] = format!(
-                " Caution: PostgreSQL will likely also use it for {} {}, in a plan that is cheaper only if the pages its repeated index lookups visit are cached (effective_cache_size {} assumes so), which the planner often prices lower than they run: compare {} before and after building it.",
-                if ids.len() == 1 { "query" } else { "queries" },
-                ids.join(", "),
+        {
+            let uses = |o: &mut PgOracle| {
+                o.plan(&q.id, &q.text, &set)
+                    .is_ok_and(|(_, used)| used.contains(&i))
+            };
+            if let Some(&(est, found)) = underestimates.get(&q.id) {
+                if uses(oracle) {
+                    misjudged.push(format!(
+                        "query {} (its last run found {} rows at a step of its plan where the planner expected {})",
+                        q.id,
+                        count(found),
+                        count(est)
+                    ));
+                }
+            } else if oracle.cache_dependent_saving(&q.id, &q.text, &set) > 0.0 && uses(oracle) {
+                cached.push(q.id.clone());
+            }
+        }
+        let mut clauses = Vec::new();
+        if !cached.is_empty() {
+            clauses.push(format!(
+                "for {} {}, the plan PostgreSQL would choose with it is cheaper only if the pages its repeated index lookups visit are cached (effective_cache_size {} assumes so), which the planner often prices lower than they run",
+                if cached.len() == 1 { "query" } else { "queries" },
+                cached.join(", "),
                 pretty(cache as u64 * pg_sys::BLCKSZ as u64),
-                if ids.len() == 1 { "its runtime" } else { "their runtimes" },
+            ));
+        }
+        if !misjudged.is_empty() {
+            clauses.push(format!(
+                "for {}, the plan PostgreSQL would choose with it rests on row estimates that run showed far too low, and may well run slower",
+                misjudged.join(", "),
+            ));
+        }
+        if !clauses.is_empty() {
+            let n = cached.len() + misjudged.len();
+            out[i] = format!(
+                " Caution: {}. Compare {} before and after building it.",
+                clauses.join("; "),
+                if n == 1 {
+                    "its runtime"
+                } else {
+                    "their runtimes"
+                },
             );
         }
     }
     out
 }
 
+/// A row count for people: `319,404`.
+fn count(rows: f64) -> String {
+    let digits = format!("{}", rows.max(0.0).round() as u64);
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The DDL with the table name schema-qualified, so it creates the index
 /// on the table the advice was computed for whatever the `search_path`.
-fn qualify(
-    ddl: &str,
-    index: &IndexDef,
-    qualified: &std::collections::HashMap<String, String>,
-) -> String {
+fn qualify(ddl: &str, index: &IndexDef, qualified: &HashMap<String, String>) -> String {
     let Some(q) = qualified.get(&index.table) else {
         return ddl.to_owned();
     };
@@ -430,4 +474,16 @@ fn suggest_indexes_for(
         )
     }
     TableIterator::new(run(F, vec![draft], &opts, include_rejected, false))
+}
+
+#[cfg(test)]
+mod plain_tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(super::count(0.0), "0");
+        assert_eq!(super::count(139.4), "139");
+        assert_eq!(super::count(1000.0), "1,000");
+        assert_eq!(super::count(319_404.0), "319,404");
+        assert_eq!(super::count(6_001_215.0), "6,001,215");
+    }
 }

@@ -30,6 +30,9 @@ pub struct Draft {
     pub timed_out: bool,
     pub rows: f64,
     pub captured: Vec<CapturedPredicate>,
+    /// Where the last run's row estimates fell far short, as (estimated,
+    /// found): see `CapturedQuery::underestimate`.
+    pub underestimate: Option<(f64, f64)>,
     /// Features without the catalog, `None` if sqlxos cannot parse it.
     pub rough: Option<QueryFeatures>,
 }
@@ -51,6 +54,7 @@ impl Draft {
             timed_out: q.cancelled > 0 && 2 * q.cancelled >= q.calls,
             rows: q.rows.max(0) as f64,
             captured: q.predicates,
+            underestimate: q.underestimate,
         }
     }
 
@@ -65,6 +69,7 @@ impl Draft {
             timed_out: false,
             rows: 0.0,
             captured: Vec::new(),
+            underestimate: None,
             rough: Some(rough),
         })
     }
@@ -128,6 +133,7 @@ pub fn build(drafts: Vec<Draft>, catalog: &Catalog) -> Built {
     let mut queries = Vec::new();
     let mut writes: HashMap<String, f64> = HashMap::new();
     let mut display: HashMap<String, String> = HashMap::new();
+    let mut underestimates = HashMap::new();
     for d in drafts {
         let parsed = features_with_catalog(&d.text, Dialect::Postgres, catalog).ok();
         let is_parsed = parsed.is_some();
@@ -145,6 +151,9 @@ pub fn build(drafts: Vec<Draft>, catalog: &Catalog) -> Built {
             && f.tables.iter().any(|t| catalog.table(t).is_some());
         if useful {
             display.insert(d.id.clone(), d.display);
+            if let Some(u) = d.underestimate {
+                underestimates.insert(d.id.clone(), u);
+            }
             queries.push(WorkloadQuery {
                 id: d.id,
                 text: d.text,
@@ -159,6 +168,7 @@ pub fn build(drafts: Vec<Draft>, catalog: &Catalog) -> Built {
         queries,
         writes,
         display,
+        underestimates,
     }
 }
 
@@ -169,6 +179,9 @@ pub struct Built {
     pub writes: HashMap<String, f64>,
     /// Query id -> normalized text, shown in the advice.
     pub display: HashMap<String, String>,
+    /// Query id -> (estimated, found) rows where its last run's estimates
+    /// fell far short.
+    pub underestimates: HashMap<String, (f64, f64)>,
 }
 
 /// Type names whose `type 'literal'` syntax the normalized text turns into
@@ -308,6 +321,7 @@ mod plain_tests {
             failed: 0,
             predicates: Vec::new(),
             plan_summary: "[]".into(),
+            underestimate: None,
         };
         let d = Draft::from_captured(q);
         assert_eq!(d.calls, 1.0);

@@ -124,15 +124,7 @@ fn a_candidate_that_slows_another_query_is_rejected() {
     ];
     let mut toy = Toy::new(&cat);
     toy.harm.push(("customer_id".into(), "q2".into(), 1.04));
-    let a = advise(
-        &w,
-        &cat,
-        &mut toy,
-        &AdviceOptions::default(),
-        DdlStyle::MariaDbOnline,
-        &mut |_| {},
-    )
-    .unwrap();
+    let a = run(&w, &cat, &mut toy, &AdviceOptions::default());
     assert!(
         a.picks.iter().all(|p| p.index.columns[0] != "customer_id"),
         "{:?}",
