@@ -93,8 +93,7 @@ pub struct AdviceOptions {
     /// plan, and that one alone saves too little to be picked first
     /// (SQLite, TPC-H SF 1: orders(o_custkey) for q22 turns q07's lookups
     /// of lineitem random; a covering lineitem(l_orderkey, ...) keeps them
-    /// cheap). Not yet turned on by any engine: see
-    /// bench/tpch_sqlite/README.md.
+    /// cheap). Turned on by SQLite.
     pub pair_to_cure: bool,
 }
 
