@@ -313,6 +313,7 @@ impl Analysis {
                     digest: d.digest.clone(),
                     inner_only: drivers::inner_only(&d.text),
                     per_row: drivers::per_row_only(&d.text),
+                    semi,
                 },
             );
             workload.push(WorkloadQuery {
