@@ -184,6 +184,33 @@ def primary_key_columns_get_none():
 
 
 @test
+def a_join_through_the_primary_key_in_random_order_gets_a_covering_index():
+    # orders found through an index on customer_id, so items in random
+    # order of its primary key's first column: an index leading with it
+    # that holds what the query reads saves every table lookup (SQLite has
+    # no INCLUDE: the covering column is a trailing key column). A
+    # constant on that column gets none (primary_key_columns_get_none).
+    c = make_db()
+    c.execute("CREATE INDEX orders_customer ON orders(customer_id)")
+    c.execute("ANALYZE")
+    sql = (
+        "SELECT o.customer_id, sum(i.qty) FROM orders o JOIN items i ON i.order_id = o.id "
+        "WHERE o.customer_id BETWEEN 100 AND 20000 GROUP BY o.customer_id"
+    )
+    rows = suggest_for(c, sql)
+    R.check("join by primary key lead: one index", len(rows) == 1, rows)
+    if rows:
+        t, cols, ddl = rows[0][:3]
+        R.check("join by primary key lead: covering", (t, cols) == ("items", "order_id, qty"), rows[0])
+        R.check("join by primary key lead: reason", "reads qty from the index alone" in rows[0][8], rows[0])
+        c.execute(ddl)
+        c.execute("ANALYZE")
+        p = plan(c, sql)
+        R.check("join by primary key lead: used, covering", "COVERING INDEX sqlxos_items_order_id" in p, p)
+    c.close()
+
+
+@test
 def two_equalities_get_one_two_column_index():
     c = db()
     sql = "SELECT * FROM orders WHERE status = ? AND region = ?"

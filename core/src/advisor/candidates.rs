@@ -5,10 +5,12 @@
 //! columns; join columns (the inner side of a join, also from correlated
 //! subqueries), with the table's equality columns after them; GROUP BY
 //! columns; and covering variants (INCLUDE) when the few narrow columns the
-//! query reads would make the scan index-only. Candidates already covered
-//! by an existing index, or whose leading column already leads a selective
-//! existing index (such as a composite primary key), are dropped, as are
-//! all candidates on tables below `min_table_rows`.
+//! query reads (`max_include`, `max_include_bytes`) would make the scan
+//! index-only; with `merge_covering`, merges of those across queries.
+//! Candidates already covered by an existing index, or whose leading
+//! column already leads a selective existing index (such as a composite
+//! primary key; covering ones are kept with `covering_over_selective_lead`),
+//! are dropped, as are all candidates on tables below `min_table_rows`.
 
 use super::{AdviceOptions, IndexDef, Rejected, WorkloadQuery};
 use crate::catalog::{Catalog, TableStats};
@@ -16,9 +18,6 @@ use crate::sql::PredicateOp;
 
 /// Most key columns of a candidate.
 const MAX_KEY: usize = 3;
-/// Most INCLUDE columns, and their widest total width in bytes.
-const MAX_INCLUDE: usize = 3;
-const MAX_INCLUDE_BYTES: u32 = 48;
 /// An existing index whose leading column finds at most this many rows per
 /// value makes any candidate with the same leading column pointless. Not
 /// 10: ANALYZE underestimates the distinct values of a key column with few
@@ -78,6 +77,13 @@ pub fn candidates(
 
 /// Why `index` is redundant given the table's existing indexes, if it is.
 pub fn redundant_with(index: &IndexDef, table: &TableStats) -> Option<String> {
+    redundancy(index, table, false)
+}
+
+/// [`redundant_with`]; with `covering_ok`, a covering index (one with
+/// columns the existing index lacks) is not redundant with an existing
+/// index for merely leading with its selective leading column.
+fn redundancy(index: &IndexDef, table: &TableStats, covering_ok: bool) -> Option<String> {
     let desc = |i: &crate::catalog::ExistingIndex| format!("{} ({})", i.name, i.columns.join(", "));
     for ex in table.indexes.iter().filter(|i| !i.partial) {
         let prefix = index.columns.len() <= ex.columns.len()
@@ -100,7 +106,10 @@ pub fn redundant_with(index: &IndexDef, table: &TableStats) -> Option<String> {
         let per_value = table.distinct(lead).map(|d| table.rows / d);
         let selective = per_value.is_some_and(|r| r <= SELECTIVE_ROWS_PER_VALUE);
         let subset = index.all_columns().iter().all(|c| ex.columns.contains(c));
-        if selective || subset {
+        // A key of its own (the rowid's alias): one row per lookup.
+        let one_row = ex.unique && ex.columns.len() == 1;
+        let covers_more = !index.include.is_empty() && !subset && !one_row;
+        if (selective && !(covering_ok && covers_more)) || subset {
             let what = if ex.primary {
                 "the primary key"
             } else {
@@ -125,7 +134,7 @@ pub(super) fn generate(
     let mut rejected: Vec<Rejected> = Vec::new();
     for q in workload {
         for table in &q.features.tables {
-            for (index, roles) in for_table(q, table, catalog) {
+            for (index, roles) in for_table(q, table, catalog, opts) {
                 if let Some(c) = out.iter_mut().find(|c| c.index == index) {
                     if !c.queries.contains(&q.id) {
                         c.queries.push(q.id.clone());
@@ -140,31 +149,126 @@ pub(super) fn generate(
             }
         }
     }
-    out.retain(|c| {
-        let Some(t) = catalog.table(&c.index.table) else {
-            return true;
-        };
-        let reason = if t.rows < opts.min_table_rows {
-            Some(format!("table {} has {:.0} rows", t.name, t.rows))
-        } else {
-            redundant_with(&c.index, t)
-        };
-        match reason {
-            Some(reason) => {
-                rejected.push(Rejected {
-                    index: c.index.clone(),
-                    reason,
-                });
-                false
+    let mut pass = 0;
+    loop {
+        pass += 1;
+        out.retain(|c| {
+            let Some(t) = catalog.table(&c.index.table) else {
+                return true;
+            };
+            let reason = if t.rows < opts.min_table_rows {
+                Some(format!("table {} has {:.0} rows", t.name, t.rows))
+            } else {
+                // A join's lookups only: a constant finds a few rows, which
+                // lie together, once; a join does that per outer row.
+                let join_lead = c.roles.first() == Some(&Role::Join);
+                redundancy(&c.index, t, opts.covering_over_selective_lead && join_lead)
+            };
+            match reason {
+                Some(reason) => {
+                    rejected.push(Rejected {
+                        index: c.index.clone(),
+                        reason,
+                    });
+                    false
+                }
+                None => true,
             }
-            None => true,
+        });
+        // Merged (see `AdviceOptions::merge_covering`) once the redundant
+        // are gone, then checked like the others.
+        if pass > 1 || !opts.merge_covering {
+            break;
         }
-    });
+        let merged = merges(&out, catalog, opts);
+        out.extend(merged);
+    }
     (out, rejected)
 }
 
+/// Width in bytes of `cols` of `table` (8 a column when unknown).
+fn width(catalog: &Catalog, table: &str, cols: &[String]) -> u32 {
+    let stats = catalog.table(table);
+    cols.iter().map(|c| stats.map_or(8, |t| t.width(c))).sum()
+}
+
+/// Merges of two candidates (see `AdviceOptions::merge_covering`), then
+/// of a merge with a candidate, until none is new; the queries of both.
+fn merges(out: &[Candidate], catalog: &Catalog, opts: &AdviceOptions) -> Vec<Candidate> {
+    let mut all: Vec<Candidate> = out.to_vec();
+    let mut added: Vec<Candidate> = Vec::new();
+    let mut from = 0;
+    // Each pass merges what the last one added with every candidate;
+    // `max_include` bounds how far that goes.
+    for _ in 0..1 {
+        let mut fresh: Vec<Candidate> = Vec::new();
+        for i in from..all.len() {
+            for j in 0..all.len() {
+                let (a, b) = (&all[i], &all[j]);
+                if i == j
+                    || a.index.table != b.index.table
+                    || a.index.predicate != b.index.predicate
+                    || a.index.include.is_empty()
+                    || b.index.include.is_empty()
+                {
+                    continue;
+                }
+                let (long, short) = if a.index.columns.starts_with(&b.index.columns) {
+                    (a, b)
+                } else if b.index.columns.starts_with(&a.index.columns) {
+                    (b, a)
+                } else {
+                    continue;
+                };
+                let mut include = long.index.include.clone();
+                for c in short.index.all_columns() {
+                    if !long.index.columns.contains(&c) && !include.contains(&c) {
+                        include.push(c);
+                    }
+                }
+                if include.len() == long.index.include.len()
+                    || include.len() > opts.max_include
+                    || width(catalog, &long.index.table, &include) > opts.max_include_bytes
+                {
+                    continue;
+                }
+                let index = IndexDef {
+                    include,
+                    ..long.index.clone()
+                };
+                if all.iter().chain(&fresh).any(|c| c.index == index) {
+                    continue;
+                }
+                let mut queries = long.queries.clone();
+                for q in &short.queries {
+                    if !queries.contains(q) {
+                        queries.push(q.clone());
+                    }
+                }
+                fresh.push(Candidate {
+                    index,
+                    queries,
+                    roles: long.roles.clone(),
+                });
+            }
+        }
+        if fresh.is_empty() {
+            break;
+        }
+        from = all.len();
+        all.extend(fresh.iter().cloned());
+        added.extend(fresh);
+    }
+    added
+}
+
 /// Key column lists (with roles) one query suggests for one table.
-fn for_table(q: &WorkloadQuery, table: &str, catalog: &Catalog) -> Vec<(IndexDef, Vec<Role>)> {
+fn for_table(
+    q: &WorkloadQuery,
+    table: &str,
+    catalog: &Catalog,
+    opts: &AdviceOptions,
+) -> Vec<(IndexDef, Vec<Role>)> {
     let f = &q.features;
     let stats = catalog.table(table);
     let distinct = |c: &str| stats.and_then(|t| t.distinct(c)).unwrap_or(0.0);
@@ -262,11 +366,10 @@ fn for_table(q: &WorkloadQuery, table: &str, catalog: &Catalog) -> Vec<(IndexDef
                 .filter(|c| !index.columns.contains(c))
                 .cloned()
                 .collect();
-            let width: u32 = include
-                .iter()
-                .map(|c| stats.map_or(8, |t| t.width(c)))
-                .sum();
-            if !include.is_empty() && include.len() <= MAX_INCLUDE && width <= MAX_INCLUDE_BYTES {
+            if !include.is_empty()
+                && include.len() <= opts.max_include
+                && width(catalog, table, &include) <= opts.max_include_bytes
+            {
                 let covering = IndexDef {
                     include,
                     ..index.clone()

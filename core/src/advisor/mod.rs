@@ -61,6 +61,41 @@ pub struct AdviceOptions {
     /// time) that it adds to the size of the workload's tables (with their
     /// indexes). Meant for when no `max_bytes` budget was given.
     pub bytes_for_benefit: bool,
+    /// Judge a candidate's slowdown of a query against the query's cost
+    /// without any advice instead of with the indexes picked so far. A
+    /// candidate that gives back part of what an earlier pick saved a
+    /// query, leaving it still cheaper than unadvised, is then not
+    /// refused for it: the benefit sum already nets that loss out. For
+    /// engines whose planner changes join orders with each index (SQLite:
+    /// an index that one query needs can take another off the plan an
+    /// earlier pick gave it, to a plan that is still better than none).
+    pub regression_vs_unadvised: bool,
+    /// Covering variants: most columns they add to a candidate, and the
+    /// widest those columns may be together (average bytes).
+    pub max_include: usize,
+    pub max_include_bytes: u32,
+    /// Keep covering candidates for a join that lead with the leading
+    /// column of a selective existing index (such as a composite primary
+    /// key), which are otherwise dropped as redundant with it. Where that existing
+    /// index is a separate b-tree whose every entry costs a table lookup
+    /// (SQLite's composite primary keys), an index with the same lead and
+    /// the columns a query reads saves all those lookups.
+    pub covering_over_selective_lead: bool,
+    /// Also propose the merge of two candidates on one table whose keys
+    /// are a prefix one of the other, at least one covering: the longer
+    /// key with every column either reads (within `max_include`), one
+    /// index where two queries would each want their own.
+    pub merge_covering: bool,
+    /// When a candidate that would save much is refused for slowing a
+    /// query, also try it together with each candidate on that query's
+    /// tables, as one step priced on both's bytes: an index that fixes
+    /// one query can need another that keeps a second query on a good
+    /// plan, and that one alone saves too little to be picked first
+    /// (SQLite, TPC-H SF 1: orders(o_custkey) for q22 turns q07's lookups
+    /// of lineitem random; a covering lineitem(l_orderkey, ...) keeps them
+    /// cheap). Not yet turned on by any engine: see
+    /// bench/tpch_sqlite/README.md.
+    pub pair_to_cure: bool,
 }
 
 impl Default for AdviceOptions {
@@ -72,6 +107,12 @@ impl Default for AdviceOptions {
             min_table_rows: 1000.0,
             write_penalty: 1.0,
             bytes_for_benefit: false,
+            regression_vs_unadvised: false,
+            max_include: 3,
+            max_include_bytes: 48,
+            covering_over_selective_lead: false,
+            merge_covering: false,
+            pair_to_cure: false,
         }
     }
 }

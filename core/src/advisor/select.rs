@@ -9,7 +9,9 @@
 //! are re-taken, so a second index for the same query must earn its place
 //! on top of the first. A candidate that makes any query more than 1%
 //! costlier is not picked in that round, but stays in the pool: an index
-//! picked later can make the query it hurt cheap another way.
+//! picked later can make the query it hurt cheap another way. Costlier
+//! than with the picks so far, or, with `regression_vs_unadvised`, than
+//! without any advice.
 //!
 //! With `bytes_for_benefit`, a candidate must also cut at least the share
 //! of the workload's remaining time that it adds to the size of the
@@ -22,6 +24,11 @@
 //! candidate would give a risky plan counts as costlier by that much; a
 //! candidate that saves at least `RISK_COVER` times what its risky plans
 //! could lose is picked anyway (and the engine says so in its reason).
+//!
+//! With `pair_to_cure`, the candidates refused only for slowing a query
+//! that would save most (`PAIR_TRIES`) are also tried with each candidate
+//! on that query's tables; a pair with no slowdown competes as one step,
+//! scored on both's bytes, and both are picked.
 //!
 //! After the greedy, backward elimination: a pick that the later picks made
 //! useless (see `prune`) is dropped.
@@ -49,6 +56,9 @@ const REGRESSION: f64 = 1.01;
 const RISK_COVER: f64 = 10.0;
 /// Bytes per btree page, for the depth estimate of the write penalty.
 const PAGE: f64 = 8192.0;
+/// With `pair_to_cure`: how many of the candidates refused for slowing a
+/// query (those that would save most) are tried with a partner.
+const PAIR_TRIES: usize = 3;
 
 /// Proposes indexes for `workload`; see the module documentation.
 pub fn advise(
@@ -103,6 +113,9 @@ pub fn advise(
         round += 1;
         let mut best: Option<(usize, f64, Eval)> = None;
         let mut eligible = 0;
+        // Candidates refused only for slowing a query: (pool index,
+        // benefit, the query), for `pair_to_cure`.
+        let mut blocked: Vec<(usize, f64, usize)> = Vec::new();
         let remaining: f64 = now.iter().enumerate().map(|(qi, &c)| clock.at(qi, c)).sum();
         for (ci, cand) in pool.iter().enumerate() {
             if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
@@ -122,22 +135,30 @@ pub fn advise(
                 workload,
                 (&baseline, &now),
                 &picked,
-                cand,
+                (cand, None),
                 bytes,
                 catalog,
                 opts,
                 &mut oracle,
             )?;
             if let Some((qi, pct)) = e.worst {
+                if opts.pair_to_cure && e.benefit > 0.0 {
+                    blocked.push((ci, e.benefit, qi));
+                }
                 // Kept in the pool: once other indexes are picked, the
                 // query it hurts may no longer be hurt.
+                let than = if opts.regression_vs_unadvised {
+                    " than without advice"
+                } else {
+                    ""
+                };
                 why[ci] = Some(if e.worst_is_risky {
                     format!(
-                        "the engine rates its plan for query {} risky: counting what that plan could lose, it makes the query {pct:.0}% costlier",
+                        "the engine rates its plan for query {} risky: counting what that plan could lose, it makes the query {pct:.0}% costlier{than}",
                         workload[qi].id
                     )
                 } else {
-                    format!("makes query {} {pct:.0}% costlier", workload[qi].id)
+                    format!("makes query {} {pct:.0}% costlier{than}", workload[qi].id)
                 });
                 continue;
             }
@@ -193,39 +214,109 @@ pub fn advise(
                 best = Some((ci, score, e));
             }
         }
-        let Some((ci, _, e)) = best else {
+        let mut pair: Option<(usize, usize, f64, Eval)> = None;
+        if opts.pair_to_cure && picks.len() + 2 <= opts.max_indexes {
+            blocked.sort_by(|a, b| b.1.total_cmp(&a.1));
+            for &(xi, _, hurt) in blocked.iter().take(PAIR_TRIES) {
+                let x = &pool[xi];
+                let x_bytes = oracle.size(&x.index)?;
+                for (yi, y) in pool.iter().enumerate() {
+                    let hurt_tables = &workload[hurt].features.tables;
+                    if yi == xi
+                        || !hurt_tables.contains(&y.index.table)
+                        || picked.iter().any(|p| extends(p, &y.index))
+                        || extends(&x.index, &y.index)
+                        || extends(&y.index, &x.index)
+                    {
+                        continue;
+                    }
+                    let bytes = x_bytes.saturating_add(oracle.size(&y.index)?);
+                    if used_bytes.saturating_add(bytes) > opts.max_bytes {
+                        continue;
+                    }
+                    let e = evaluate(
+                        workload,
+                        (&baseline, &now),
+                        &picked,
+                        (x, Some(y)),
+                        bytes,
+                        catalog,
+                        opts,
+                        &mut oracle,
+                    )?;
+                    if e.worst.is_some() || e.best_pct < opts.min_improvement_pct {
+                        continue;
+                    }
+                    let score = (e.benefit - e.penalty) / (bytes.max(PAGE as u64) as f64);
+                    let better_single = best.as_ref().is_some_and(|(_, s, _)| *s >= score);
+                    let better_pair = pair.as_ref().is_some_and(|(_, _, s, _)| *s >= score);
+                    if score > 0.0 && !better_single && !better_pair {
+                        pair = Some((xi, yi, score, e));
+                    }
+                }
+            }
+        }
+        let chosen: Vec<(Candidate, Eval)> = if let Some((xi, yi, _, e)) = pair {
+            let (x, y) = (pool[xi].clone(), pool[yi].clone());
+            for i in [xi.max(yi), xi.min(yi)] {
+                pool.remove(i);
+                why.remove(i);
+            }
+            progress(&format!(
+                "round {round}: {eligible} candidates, best {} with {} (which keeps it from slowing a query) saves {:.0}% of {} queries",
+                x.index.name(),
+                y.index.name(),
+                e.pct(),
+                e.helped.len()
+            ));
+            let x_bytes = oracle.size(&x.index)?;
+            let y_bytes = oracle.size(&y.index)?;
+            let mut ex = e;
+            let mut ey = ex.clone_stats();
+            ex.bytes = x_bytes;
+            ey.bytes = y_bytes;
+            // The write penalty is shared in proportion to bytes.
+            let share = x_bytes as f64 / (x_bytes + y_bytes).max(1) as f64;
+            ey.penalty = ex.penalty * (1.0 - share);
+            ex.penalty *= share;
+            vec![(x, ex), (y, ey)]
+        } else if let Some((ci, _, e)) = best {
+            let cand = pool.remove(ci);
+            why.remove(ci);
+            progress(&format!(
+                "round {round}: {eligible} candidates, best {} saves {:.0}% of {} queries",
+                cand.index.name(),
+                e.pct(),
+                e.helped.len()
+            ));
+            vec![(cand, e)]
+        } else {
             progress(&format!(
                 "round {round}: {eligible} candidates, none worth adding"
             ));
             break;
         };
-        let cand = pool.remove(ci);
-        why.remove(ci);
-        progress(&format!(
-            "round {round}: {eligible} candidates, best {} saves {:.0}% of {} queries",
-            cand.index.name(),
-            e.pct(),
-            e.helped.len()
-        ));
-        used_bytes = used_bytes.saturating_add(e.bytes);
-        for (qi, c) in &e.after {
-            now[*qi] = *c;
+        for (cand, e) in chosen {
+            used_bytes = used_bytes.saturating_add(e.bytes);
+            for (qi, c) in &e.after {
+                now[*qi] = *c;
+            }
+            // The picks whose key it starts with are replaced by it.
+            while let Some(i) = picked.iter().position(|p| replaces(&cand.index, p)) {
+                picked.remove(i);
+                penalties.remove(i);
+                let old = picks.remove(i);
+                used_bytes = used_bytes.saturating_sub(old.bytes);
+                progress(&format!(
+                    "{} replaces {}",
+                    cand.index.name(),
+                    old.index.name()
+                ));
+            }
+            picked.push(cand.index.clone());
+            penalties.push(e.penalty);
+            picks.push(pick(workload, catalog, &cand, &e, style));
         }
-        // The picks it extends are replaced by it.
-        while let Some(i) = picked.iter().position(|p| replaces(&cand.index, p)) {
-            picked.remove(i);
-            penalties.remove(i);
-            let old = picks.remove(i);
-            used_bytes = used_bytes.saturating_sub(old.bytes);
-            progress(&format!(
-                "{} replaces {}",
-                cand.index.name(),
-                old.index.name()
-            ));
-        }
-        picked.push(cand.index.clone());
-        penalties.push(e.penalty);
-        picks.push(pick(workload, catalog, &cand, &e, style));
     }
     let mut kept = Set {
         picked,
@@ -359,6 +450,22 @@ struct Eval {
 }
 
 impl Eval {
+    /// A copy (for the second index of a pair).
+    fn clone_stats(&self) -> Eval {
+        Eval {
+            bytes: self.bytes,
+            benefit: self.benefit,
+            penalty: self.penalty,
+            best_pct: self.best_pct,
+            after: self.after.clone(),
+            helped: self.helped.clone(),
+            cost_before: self.cost_before,
+            cost_after: self.cost_after,
+            worst: self.worst,
+            worst_is_risky: self.worst_is_risky,
+        }
+    }
+
     fn pct(&self) -> f64 {
         if self.cost_before > 0.0 {
             100.0 * (self.cost_before - self.cost_after) / self.cost_before
@@ -373,18 +480,21 @@ fn evaluate(
     workload: &[WorkloadQuery],
     (baseline, now): (&[f64], &[f64]),
     picked: &[IndexDef],
-    cand: &Candidate,
+    (cand, partner): (&Candidate, Option<&Candidate>),
     bytes: u64,
     catalog: &Catalog,
     opts: &AdviceOptions,
     oracle: &mut Cached<'_>,
 ) -> Result<Eval> {
+    let added: Vec<&IndexDef> = std::iter::once(&cand.index)
+        .chain(partner.map(|p| &p.index))
+        .collect();
     let mut set: Vec<IndexDef> = picked
         .iter()
-        .filter(|p| !replaces(&cand.index, p))
+        .filter(|p| !added.iter().any(|a| replaces(a, p)))
         .cloned()
         .collect();
-    set.push(cand.index.clone());
+    set.extend(added.iter().map(|a| (*a).clone()));
     let mut e = Eval {
         bytes,
         benefit: 0.0,
@@ -403,7 +513,7 @@ fn evaluate(
     let (mut safe_benefit, mut risky_loss) = (0.0, 0.0);
     let mut risky_worst: Option<(usize, f64)> = None;
     for (qi, q) in workload.iter().enumerate() {
-        if !q.features.tables.contains(&cand.index.table) {
+        if !added.iter().any(|a| q.features.tables.contains(&a.table)) {
             continue;
         }
         let (cost, risk) = oracle.priced(q, &set)?;
@@ -416,9 +526,15 @@ fn evaluate(
         } else {
             safe_benefit += calls * (base - with);
         }
-        if with > base * REGRESSION {
-            let pct = if base > 0.0 {
-                100.0 * (with - base) / base
+        // Slower than what? (see `AdviceOptions::regression_vs_unadvised`)
+        let reference = if opts.regression_vs_unadvised {
+            baseline[qi]
+        } else {
+            base
+        };
+        if with > reference * REGRESSION {
+            let pct = if reference > 0.0 {
+                100.0 * (with - reference) / reference
             } else {
                 100.0
             };
@@ -448,9 +564,11 @@ fn evaluate(
         e.worst = risky_worst;
         e.worst_is_risky = risky_worst.is_some();
     }
-    if let Some(t) = catalog.table(&cand.index.table) {
-        let depth = (1.0 + bytes as f64 / PAGE).log2().max(1.0);
-        e.penalty = opts.write_penalty.max(0.0) * t.writes.max(0.0) * depth;
+    for a in &added {
+        if let Some(t) = catalog.table(&a.table) {
+            let depth = (1.0 + bytes as f64 / PAGE).log2().max(1.0);
+            e.penalty += opts.write_penalty.max(0.0) * t.writes.max(0.0) * depth;
+        }
     }
     Ok(e)
 }

@@ -195,8 +195,8 @@ mod tests {
     }
 
     /// An index whose saving rests on repeated lookups the planner assumes
-    /// cached: 2,000 probes for 10 rows each, scattered over a 1M-row
-    /// table, priced 23% cheaper than a hash join as configured and not
+    /// cached: 1,000 probes for 10 rows each, scattered over a 1M-row
+    /// table, priced 12% cheaper than a hash join as configured and not
     /// used at all with nothing cached. It is refused, saying why; the same
     /// index for a single lookup is proposed.
     #[pg_test]
@@ -212,10 +212,15 @@ mod tests {
              INSERT INTO public.adv_rb
                SELECT g, (hashint4(g + 7) & 1073741823) % 100000, g
                  FROM generate_series(1, 1000000) g;
+             -- Statistics from every row, so that the plans do not move
+             -- with ANALYZE's random sample.
+             ALTER TABLE public.adv_ra ALTER COLUMN x SET STATISTICS 10000;
+             ALTER TABLE public.adv_ra ALTER COLUMN grp SET STATISTICS 10000;
+             ALTER TABLE public.adv_rb ALTER COLUMN y SET STATISTICS 10000;
              ANALYZE public.adv_ra; ANALYZE public.adv_rb;",
         )
         .unwrap();
-        let q = "SELECT sum(b.v) FROM adv_ra a JOIN adv_rb b ON b.y = a.x WHERE a.grp < 2";
+        let q = "SELECT sum(b.v) FROM adv_ra a JOIN adv_rb b ON b.y = a.x WHERE a.grp < 1";
         let cost = |sql: &str| {
             Spi::get_one::<f64>(&format!(
                 "SELECT total_cost FROM sqlxos.explain_with_indexes({}, ARRAY[{}]::text[])",
@@ -228,11 +233,12 @@ mod tests {
         let ddl = quote("CREATE INDEX ON adv_rb (y)");
         // The premise: a saving as configured, mostly gone without cache.
         let (before, after) = (cost(""), cost(&ddl));
-        assert!(after < 0.8 * before, "{before} -> {after}");
+        // (a saving over the 5% an index must bring to be proposed at all)
+        assert!(after < 0.9 * before, "{before} -> {after}");
         Spi::run("SET effective_cache_size = '8kB'").unwrap();
         let (lean_before, lean_after) = (cost(""), cost(&ddl));
         assert!(
-            lean_after > 0.9 * lean_before,
+            lean_after > 0.99 * lean_before,
             "{lean_before} -> {lean_after}"
         );
         Spi::run("SET effective_cache_size = '4GB'").unwrap();
@@ -297,7 +303,13 @@ mod tests {
         for _ in 0..4 {
             Spi::run("UPDATE adv_w SET v = v + 1").unwrap();
         }
-        let w = rows("SELECT * FROM sqlxos.suggest_indexes(include_rejected => true)");
+        // A size budget instead of "bytes must pay for themselves": the
+        // four UPDATEs take most of the workload's time, so whether the
+        // 1 MB adv_o index pays for its bytes depends on timings (2.2% of
+        // the time for 2.5% of the size in one run); not what this tests.
+        let w = rows(
+            "SELECT * FROM sqlxos.suggest_indexes(max_bytes => 1000000000, include_rejected => true)",
+        );
         assert!(w.iter().any(|r| r.0 == "adv_o" && r.2.is_some()), "{w:?}");
         assert!(
             !w.iter().any(|r| r.0 == "adv_w" && r.2.is_some()),

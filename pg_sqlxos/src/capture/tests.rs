@@ -263,6 +263,63 @@ mod tests {
         assert_eq!(Spi::get_one::<i32>("SELECT 1").unwrap(), Some(1));
     }
 
+    /// The backend's resident memory, in kB (VmRSS of /proc/self/status).
+    fn rss_kb() -> i64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+
+    /// Issue 10: bounded memory under 100,000 distinct statements. The
+    /// shared entries stay within max_queries (500 here), and the backend's
+    /// own memory (texts waiting for their first execution, the cache of
+    /// known statements) does not grow with the number of statements seen:
+    /// the last 90,000 add less than 8 MB of resident memory to what the
+    /// first 10,000 took (one entry per statement would be over 100 MB).
+    #[pg_test]
+    fn memory_stays_bounded_under_100000_distinct_statements() {
+        reset();
+        // Statement i is `SELECT 1+1-1...` with the 17 bits of i spelled
+        // as + or -: a distinct query id each (the operators differ, the
+        // constants do not count), in a short text.
+        let run = |from: i64, to: i64| {
+            Spi::run(&format!(
+                "DO $$ BEGIN
+                   FOR i IN {from}..{to} LOOP
+                     EXECUTE 'SELECT 1' || (SELECT string_agg(CASE WHEN (i >> b) & 1 = 1
+                                                    THEN '+1' ELSE '-1' END, '' ORDER BY b)
+                                              FROM generate_series(0, 16) b);
+                   END LOOP;
+                 END $$"
+            ))
+            .unwrap();
+        };
+        run(1, 10_000);
+        let after_10k = rss_kb();
+        run(10_001, 100_000);
+        let after_100k = rss_kb();
+        let n = Spi::get_one::<i64>("SELECT count(*) FROM sqlxos.workload")
+            .unwrap()
+            .unwrap();
+        assert!(n > 0 && n <= 500, "{n} entries");
+        assert!(crate::capture::shmem::evictions() > 0);
+        // Each statement had its own entry for a while: distinct ids.
+        let distinct = Spi::get_one::<i64>(
+            "SELECT count(DISTINCT queryid) FROM sqlxos.workload WHERE query LIKE 'SELECT $1%'",
+        )
+        .unwrap()
+        .unwrap();
+        assert!(distinct > 400, "{distinct} distinct statements kept");
+        assert!(
+            after_100k - after_10k < 8 * 1024,
+            "resident memory grew from {after_10k} kB to {after_100k} kB"
+        );
+        assert_eq!(crate::capture::failures(), 0);
+    }
+
     #[pg_test]
     fn pg_stat_statements_sees_the_same_calls() {
         small_table();

@@ -310,10 +310,14 @@ impl<'a> SqliteOracle<'a> {
                 })
                 .unwrap_or_default();
             let mut joined = Vec::new();
+            let mut join_distinct: Vec<(String, f64)> = Vec::new();
             for j in &q.features.joins {
                 for (a, b) in [(&j.left, &j.right), (&j.right, &j.left)] {
                     if a.table == f.table {
                         joined.push((a.column.clone(), b.table.clone(), b.column.clone()));
+                        if let Some(d) = self.schema.catalog.distinct(b) {
+                            join_distinct.push((a.column.clone(), d));
+                        }
                     }
                 }
             }
@@ -327,6 +331,7 @@ impl<'a> SqliteOracle<'a> {
                     table: f.table.clone(),
                     scan_order,
                     joined,
+                    join_distinct,
                 },
             );
         }
