@@ -522,9 +522,14 @@ fn error_json(msg: &str) -> String {
     json::object(&[("error", json::string(msg))])
 }
 
-/// Options shared by both aggregates.
+/// Options shared by both aggregates: the defaults, and the slots that
+/// pruning frees go to the candidates left
+/// (`AdviceOptions::refill_after_prune`).
 pub fn options() -> AdviceOptions {
-    AdviceOptions::default()
+    AdviceOptions {
+        refill_after_prune: true,
+        ..AdviceOptions::default()
+    }
 }
 
 /// `sqlxos_advice_columns`: the columns to sample.
