@@ -109,230 +109,243 @@ pub fn advise(
     let mut used_bytes: u64 = 0;
     let mut why: Vec<Option<String>> = vec![None; pool.len()];
     let mut round = 0;
-    while picks.len() < opts.max_indexes && !pool.is_empty() {
-        round += 1;
-        let mut best: Option<(usize, f64, Eval)> = None;
-        let mut eligible = 0;
-        // Candidates refused only for slowing a query: (pool index,
-        // benefit, the query), for `pair_to_cure`.
-        let mut blocked: Vec<(usize, f64, usize)> = Vec::new();
-        let remaining: f64 = now.iter().enumerate().map(|(qi, &c)| clock.at(qi, c)).sum();
-        for (ci, cand) in pool.iter().enumerate() {
-            if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
-                why[ci] = Some(format!("{} extends it", p.name()));
-                continue;
-            }
-            let bytes = oracle.size(&cand.index)?;
-            if used_bytes.saturating_add(bytes) > opts.max_bytes {
-                why[ci] = Some(format!(
-                    "{} would exceed the size budget ({} left)",
-                    explain::size(bytes),
-                    explain::size(opts.max_bytes.saturating_sub(used_bytes))
-                ));
-                continue;
-            }
-            let e = evaluate(
-                workload,
-                (&baseline, &now),
-                &picked,
-                (cand, None),
-                bytes,
-                catalog,
-                opts,
-                &mut oracle,
-            )?;
-            if let Some((qi, pct)) = e.worst {
-                if opts.pair_to_cure && e.benefit > 0.0 {
-                    blocked.push((ci, e.benefit, qi));
+    let mut dropped: Vec<Rejected> = Vec::new();
+    loop {
+        while picks.len() < opts.max_indexes && !pool.is_empty() {
+            round += 1;
+            let mut best: Option<(usize, f64, Eval)> = None;
+            let mut eligible = 0;
+            // Candidates refused only for slowing a query: (pool index,
+            // benefit, the query), for `pair_to_cure`.
+            let mut blocked: Vec<(usize, f64, usize)> = Vec::new();
+            let remaining: f64 = now.iter().enumerate().map(|(qi, &c)| clock.at(qi, c)).sum();
+            for (ci, cand) in pool.iter().enumerate() {
+                if let Some(p) = picked.iter().find(|p| extends(p, &cand.index)) {
+                    why[ci] = Some(format!("{} extends it", p.name()));
+                    continue;
                 }
-                // Kept in the pool: once other indexes are picked, the
-                // query it hurts may no longer be hurt.
-                let than = if opts.regression_vs_unadvised {
-                    " than without advice"
-                } else {
-                    ""
-                };
-                why[ci] = Some(if e.worst_is_risky {
-                    format!(
+                let bytes = oracle.size(&cand.index)?;
+                if used_bytes.saturating_add(bytes) > opts.max_bytes {
+                    why[ci] = Some(format!(
+                        "{} would exceed the size budget ({} left)",
+                        explain::size(bytes),
+                        explain::size(opts.max_bytes.saturating_sub(used_bytes))
+                    ));
+                    continue;
+                }
+                let e = evaluate(
+                    workload,
+                    (&baseline, &now),
+                    &picked,
+                    (cand, None),
+                    bytes,
+                    catalog,
+                    opts,
+                    &mut oracle,
+                )?;
+                if let Some((qi, pct)) = e.worst {
+                    if opts.pair_to_cure && e.benefit > 0.0 {
+                        blocked.push((ci, e.benefit, qi));
+                    }
+                    // Kept in the pool: once other indexes are picked, the
+                    // query it hurts may no longer be hurt.
+                    let than = if opts.regression_vs_unadvised {
+                        " than without advice"
+                    } else {
+                        ""
+                    };
+                    why[ci] = Some(if e.worst_is_risky {
+                        format!(
                         "the engine rates its plan for query {} risky: counting what that plan could lose, it makes the query {pct:.0}% costlier{than}",
                         workload[qi].id
                     )
-                } else {
-                    format!("makes query {} {pct:.0}% costlier{than}", workload[qi].id)
-                });
-                continue;
-            }
-            eligible += 1;
-            if e.best_pct < opts.min_improvement_pct {
-                why[ci] = Some(if e.best_pct > 0.0 && !picked.is_empty() {
-                    format!(
+                    } else {
+                        format!("makes query {} {pct:.0}% costlier{than}", workload[qi].id)
+                    });
+                    continue;
+                }
+                eligible += 1;
+                if e.best_pct < opts.min_improvement_pct {
+                    why[ci] = Some(if e.best_pct > 0.0 && !picked.is_empty() {
+                        format!(
                         "improves no query by {}% of its unadvised cost or more once the indexes picked before it exist (best: {:.1}%)",
                         opts.min_improvement_pct, e.best_pct
                     )
-                } else {
-                    format!(
-                        "improves no query by {}% of its unadvised cost or more (best: {:.1}%)",
-                        opts.min_improvement_pct, e.best_pct
-                    )
-                });
-                continue;
-            }
-            let score = (e.benefit - e.penalty) / (bytes.max(PAGE as u64) as f64);
-            if score <= 0.0 {
-                why[ci] = Some(format!(
-                    "its maintenance cost outweighs what it saves: {}",
-                    explain::writes(catalog.table(&cand.index.table), e.penalty, e.benefit)
-                ));
-                continue;
-            }
-            if opts.bytes_for_benefit && tables_bytes > 0 && remaining > 0.0 {
-                // Net of the picks it would replace.
-                let replaced: u64 = picks
-                    .iter()
-                    .filter(|p| replaces(&cand.index, &p.index))
-                    .map(|p| p.bytes)
-                    .sum();
-                let added = bytes.saturating_sub(replaced);
-                let size_share = added as f64 / tables_bytes as f64;
-                let cut: f64 = e
-                    .after
-                    .iter()
-                    .map(|&(qi, with)| clock.at(qi, now[qi]) - clock.at(qi, with))
-                    .sum();
-                let cut_share = cut / remaining;
-                if cut_share < size_share {
+                    } else {
+                        format!(
+                            "improves no query by {}% of its unadvised cost or more (best: {:.1}%)",
+                            opts.min_improvement_pct, e.best_pct
+                        )
+                    });
+                    continue;
+                }
+                let score = (e.benefit - e.penalty) / (bytes.max(PAGE as u64) as f64);
+                if score <= 0.0 {
                     why[ci] = Some(format!(
+                        "its maintenance cost outweighs what it saves: {}",
+                        explain::writes(catalog.table(&cand.index.table), e.penalty, e.benefit)
+                    ));
+                    continue;
+                }
+                if opts.bytes_for_benefit && tables_bytes > 0 && remaining > 0.0 {
+                    // Net of the picks it would replace.
+                    let replaced: u64 = picks
+                        .iter()
+                        .filter(|p| replaces(&cand.index, &p.index))
+                        .map(|p| p.bytes)
+                        .sum();
+                    let added = bytes.saturating_sub(replaced);
+                    let size_share = added as f64 / tables_bytes as f64;
+                    let cut: f64 = e
+                        .after
+                        .iter()
+                        .map(|&(qi, with)| clock.at(qi, now[qi]) - clock.at(qi, with))
+                        .sum();
+                    let cut_share = cut / remaining;
+                    if cut_share < size_share {
+                        why[ci] = Some(format!(
                         "it would add {} ({:.1}% of the size of the tables the workload reads) to cut only {:.1}% of the workload's remaining {share_of}",
                         explain::size(added),
                         100.0 * size_share,
                         100.0 * cut_share
                     ));
-                    continue;
-                }
-            }
-            if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
-                best = Some((ci, score, e));
-            }
-        }
-        let mut pair: Option<(usize, usize, f64, Eval)> = None;
-        if opts.pair_to_cure && picks.len() + 2 <= opts.max_indexes {
-            blocked.sort_by(|a, b| b.1.total_cmp(&a.1));
-            for &(xi, _, hurt) in blocked.iter().take(PAIR_TRIES) {
-                let x = &pool[xi];
-                let x_bytes = oracle.size(&x.index)?;
-                for (yi, y) in pool.iter().enumerate() {
-                    let hurt_tables = &workload[hurt].features.tables;
-                    if yi == xi
-                        || !hurt_tables.contains(&y.index.table)
-                        || picked.iter().any(|p| extends(p, &y.index))
-                        || extends(&x.index, &y.index)
-                        || extends(&y.index, &x.index)
-                    {
                         continue;
-                    }
-                    let bytes = x_bytes.saturating_add(oracle.size(&y.index)?);
-                    if used_bytes.saturating_add(bytes) > opts.max_bytes {
-                        continue;
-                    }
-                    let e = evaluate(
-                        workload,
-                        (&baseline, &now),
-                        &picked,
-                        (x, Some(y)),
-                        bytes,
-                        catalog,
-                        opts,
-                        &mut oracle,
-                    )?;
-                    if e.worst.is_some() || e.best_pct < opts.min_improvement_pct {
-                        continue;
-                    }
-                    let score = (e.benefit - e.penalty) / (bytes.max(PAGE as u64) as f64);
-                    let better_single = best.as_ref().is_some_and(|(_, s, _)| *s >= score);
-                    let better_pair = pair.as_ref().is_some_and(|(_, _, s, _)| *s >= score);
-                    if score > 0.0 && !better_single && !better_pair {
-                        pair = Some((xi, yi, score, e));
                     }
                 }
+                if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
+                    best = Some((ci, score, e));
+                }
             }
-        }
-        let chosen: Vec<(Candidate, Eval)> = if let Some((xi, yi, _, e)) = pair {
-            let (x, y) = (pool[xi].clone(), pool[yi].clone());
-            for i in [xi.max(yi), xi.min(yi)] {
-                pool.remove(i);
-                why.remove(i);
+            let mut pair: Option<(usize, usize, f64, Eval)> = None;
+            if opts.pair_to_cure && picks.len() + 2 <= opts.max_indexes {
+                blocked.sort_by(|a, b| b.1.total_cmp(&a.1));
+                for &(xi, _, hurt) in blocked.iter().take(PAIR_TRIES) {
+                    let x = &pool[xi];
+                    let x_bytes = oracle.size(&x.index)?;
+                    for (yi, y) in pool.iter().enumerate() {
+                        let hurt_tables = &workload[hurt].features.tables;
+                        if yi == xi
+                            || !hurt_tables.contains(&y.index.table)
+                            || picked.iter().any(|p| extends(p, &y.index))
+                            || extends(&x.index, &y.index)
+                            || extends(&y.index, &x.index)
+                        {
+                            continue;
+                        }
+                        let bytes = x_bytes.saturating_add(oracle.size(&y.index)?);
+                        if used_bytes.saturating_add(bytes) > opts.max_bytes {
+                            continue;
+                        }
+                        let e = evaluate(
+                            workload,
+                            (&baseline, &now),
+                            &picked,
+                            (x, Some(y)),
+                            bytes,
+                            catalog,
+                            opts,
+                            &mut oracle,
+                        )?;
+                        if e.worst.is_some() || e.best_pct < opts.min_improvement_pct {
+                            continue;
+                        }
+                        let score = (e.benefit - e.penalty) / (bytes.max(PAGE as u64) as f64);
+                        let better_single = best.as_ref().is_some_and(|(_, s, _)| *s >= score);
+                        let better_pair = pair.as_ref().is_some_and(|(_, _, s, _)| *s >= score);
+                        if score > 0.0 && !better_single && !better_pair {
+                            pair = Some((xi, yi, score, e));
+                        }
+                    }
+                }
             }
-            progress(&format!(
+            let chosen: Vec<(Candidate, Eval)> = if let Some((xi, yi, _, e)) = pair {
+                let (x, y) = (pool[xi].clone(), pool[yi].clone());
+                for i in [xi.max(yi), xi.min(yi)] {
+                    pool.remove(i);
+                    why.remove(i);
+                }
+                progress(&format!(
                 "round {round}: {eligible} candidates, best {} with {} (which keeps it from slowing a query) saves {:.0}% of {} queries",
                 x.index.name(),
                 y.index.name(),
                 e.pct(),
                 e.helped.len()
             ));
-            let x_bytes = oracle.size(&x.index)?;
-            let y_bytes = oracle.size(&y.index)?;
-            let mut ex = e;
-            let mut ey = ex.clone_stats();
-            ex.bytes = x_bytes;
-            ey.bytes = y_bytes;
-            // The write penalty is shared in proportion to bytes.
-            let share = x_bytes as f64 / (x_bytes + y_bytes).max(1) as f64;
-            ey.penalty = ex.penalty * (1.0 - share);
-            ex.penalty *= share;
-            vec![(x, ex), (y, ey)]
-        } else if let Some((ci, _, e)) = best {
-            let cand = pool.remove(ci);
-            why.remove(ci);
-            progress(&format!(
-                "round {round}: {eligible} candidates, best {} saves {:.0}% of {} queries",
-                cand.index.name(),
-                e.pct(),
-                e.helped.len()
-            ));
-            vec![(cand, e)]
-        } else {
-            progress(&format!(
-                "round {round}: {eligible} candidates, none worth adding"
-            ));
-            break;
-        };
-        for (cand, e) in chosen {
-            used_bytes = used_bytes.saturating_add(e.bytes);
-            for (qi, c) in &e.after {
-                now[*qi] = *c;
-            }
-            // The picks whose key it starts with are replaced by it.
-            while let Some(i) = picked.iter().position(|p| replaces(&cand.index, p)) {
-                picked.remove(i);
-                penalties.remove(i);
-                let old = picks.remove(i);
-                used_bytes = used_bytes.saturating_sub(old.bytes);
+                let x_bytes = oracle.size(&x.index)?;
+                let y_bytes = oracle.size(&y.index)?;
+                let mut ex = e;
+                let mut ey = ex.clone_stats();
+                ex.bytes = x_bytes;
+                ey.bytes = y_bytes;
+                // The write penalty is shared in proportion to bytes.
+                let share = x_bytes as f64 / (x_bytes + y_bytes).max(1) as f64;
+                ey.penalty = ex.penalty * (1.0 - share);
+                ex.penalty *= share;
+                vec![(x, ex), (y, ey)]
+            } else if let Some((ci, _, e)) = best {
+                let cand = pool.remove(ci);
+                why.remove(ci);
                 progress(&format!(
-                    "{} replaces {}",
+                    "round {round}: {eligible} candidates, best {} saves {:.0}% of {} queries",
                     cand.index.name(),
-                    old.index.name()
+                    e.pct(),
+                    e.helped.len()
                 ));
+                vec![(cand, e)]
+            } else {
+                progress(&format!(
+                    "round {round}: {eligible} candidates, none worth adding"
+                ));
+                break;
+            };
+            for (cand, e) in chosen {
+                used_bytes = used_bytes.saturating_add(e.bytes);
+                for (qi, c) in &e.after {
+                    now[*qi] = *c;
+                }
+                // The picks whose key it starts with are replaced by it.
+                while let Some(i) = picked.iter().position(|p| replaces(&cand.index, p)) {
+                    picked.remove(i);
+                    penalties.remove(i);
+                    let old = picks.remove(i);
+                    used_bytes = used_bytes.saturating_sub(old.bytes);
+                    progress(&format!(
+                        "{} replaces {}",
+                        cand.index.name(),
+                        old.index.name()
+                    ));
+                }
+                picked.push(cand.index.clone());
+                penalties.push(e.penalty);
+                picks.push(pick(workload, catalog, &cand, &e, style));
             }
-            picked.push(cand.index.clone());
-            penalties.push(e.penalty);
-            picks.push(pick(workload, catalog, &cand, &e, style));
         }
+        let mut kept = Set {
+            picked,
+            picks,
+            penalties,
+            now,
+        };
+        let pruned = prune(workload, &baseline, &mut kept, opts, &mut oracle, progress)?;
+        let freed = !pruned.is_empty();
+        dropped.extend(pruned);
+        Set {
+            picked,
+            picks,
+            penalties,
+            now,
+        } = kept;
+        // With `refill_after_prune`, the slots the pruned picks held go to
+        // the candidates left (the pruned ones are out of the pool, so this
+        // ends).
+        if !(opts.refill_after_prune && freed && picks.len() < opts.max_indexes && !pool.is_empty())
+        {
+            break;
+        }
+        used_bytes = picks.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
+        progress("refill: the pruned picks' slots go to the candidates left");
     }
-    let mut kept = Set {
-        picked,
-        picks,
-        penalties,
-        now,
-    };
-    rejected.extend(prune(
-        workload,
-        &baseline,
-        &mut kept,
-        opts,
-        &mut oracle,
-        progress,
-    )?);
-    let Set { picks, now, .. } = kept;
+    rejected.extend(dropped);
     for (cand, reason) in pool.into_iter().zip(why) {
         let reason = reason
             .unwrap_or_else(|| format!("the limit of {} indexes was reached", opts.max_indexes));

@@ -313,6 +313,7 @@ impl Analysis {
                     digest: d.digest.clone(),
                     inner_only: drivers::inner_only(&d.text),
                     per_row: drivers::per_row_only(&d.text),
+                    semi,
                 },
             );
             workload.push(WorkloadQuery {
@@ -521,9 +522,14 @@ fn error_json(msg: &str) -> String {
     json::object(&[("error", json::string(msg))])
 }
 
-/// Options shared by both aggregates.
+/// Options shared by both aggregates: the defaults, and the slots that
+/// pruning frees go to the candidates left
+/// (`AdviceOptions::refill_after_prune`).
 pub fn options() -> AdviceOptions {
-    AdviceOptions::default()
+    AdviceOptions {
+        refill_after_prune: true,
+        ..AdviceOptions::default()
+    }
 }
 
 /// `sqlxos_advice_columns`: the columns to sample.

@@ -369,15 +369,25 @@ fn a_plan_the_optimizer_misjudges_is_a_risk() {
     let plain = IndexDef::new("orders", &["o_custkey"]);
     let covering = IndexDef::new("orders", &["o_custkey", "o_orderdate", "o_totalprice"]);
     assert!(o.risk(q, &[plain.clone()]).unwrap() > 0.1 * o.cost(q, &[]).unwrap());
-    assert_eq!(o.risk(q, &[covering]).unwrap(), 0.0);
+    // The covering variant has a risk of its own (see
+    // `an_in_subquery_filter_is_applied_after_the_joins_mariadb_sees`),
+    // but less.
+    let priced = |o: &mut oracle::StatsOracle, i: &IndexDef| {
+        o.cost(q, std::slice::from_ref(i)).unwrap() + o.risk(q, std::slice::from_ref(i)).unwrap()
+    };
+    assert!(priced(&mut o, &covering) < priced(&mut o, &plain));
     assert_eq!(o.risk(q, &[]).unwrap(), 0.0);
-    // q09 from supplier (1 000 rows) through lineitem(l_suppkey): every
-    // lineitem row by primary key. Seen only when the supplier -> lineitem
-    // and orders -> lineitem joins are counted alike: l_orderkey's
-    // overcounted values (InnoDB: 298 448) must not halve the second.
+    // q09 from supplier (1 000 rows) through lineitem(l_suppkey) reads
+    // every lineitem row by primary key: no cheaper than from orders, each
+    // order's lineitem rows found by l_orderkey, once a lookup finds the
+    // rows the join gives (four per order, by orders' unique key), not
+    // the one InnoDB's overcounted l_orderkey values (298 448) give.
     let q09 = query_starting(&a, "SELECT `nation` , `o_year`");
     let suppkey = IndexDef::new("lineitem", &["l_suppkey"]);
-    assert!(o.risk(q09, &[suppkey]).unwrap() > 0.05 * o.cost(q09, &[]).unwrap());
+    assert!(
+        o.cost(q09, std::slice::from_ref(&suppkey)).unwrap() >= 0.99 * o.cost(q09, &[]).unwrap()
+    );
+    assert_eq!(o.risk(q09, &[suppkey]).unwrap(), 0.0);
     // Single-table queries have no join order to misjudge.
     let q06 = query_starting(&a, "SELECT SUM ( `l_extendedprice` * `l_discount` )");
     let shipdate = IndexDef::new("lineitem", &["l_shipdate"]);
@@ -488,6 +498,128 @@ fn a_per_row_subquery_is_read_again_for_each_outer_row() {
     assert!(
         !p.iter()
             .any(|(t, c)| t == "lineitem" && c.starts_with("l_shipdate, l_quantity, l_partkey")),
+        "{p:?}"
+    );
+}
+
+/// TPC-H at SF 1 as `bench/tpch_mariadb` captures it (q13, q17, q20 and
+/// q22 interrupted after 120 s).
+fn tpch_sf1() -> Input {
+    input_from_tsv(include_str!("testdata/tpch_sf1.tsv"))
+}
+
+/// Cost with `set` plus its risk, over the cost without it.
+fn priced_ratio(o: &mut oracle::StatsOracle, q: &WorkloadQuery, set: &[IndexDef]) -> f64 {
+    (o.cost(q, set).unwrap() + o.risk(q, set).unwrap()) / o.cost(q, &[]).unwrap()
+}
+
+#[test]
+fn an_in_subquery_filter_is_applied_after_the_joins_mariadb_sees() {
+    // TPC-H q18 at SF 1 with orders(o_custkey, o_orderdate, o_totalprice):
+    // MariaDB drives from customer, then joins lineitem by l_orderkey
+    // (one row per order by InnoDB's count, four really) for every order,
+    // and only then the IN subquery's materialized filter, which it takes
+    // for keeping every row (measured: 2.7 s -> 9 s; ANALYZE: 1.5 M
+    // lineitem lookups, 6 M rows, before the filter keeps 57). Priced with
+    // the filter where its table is read, the index looked 49% cheaper.
+    let i = tpch_sf1();
+    let a = Analysis::new(&i);
+    let q = query_starting(&a, Q18);
+    let mut o = oracle::StatsOracle::new(&a.catalog, &a.observed);
+    let covering = IndexDef::new("orders", &["o_custkey", "o_orderdate", "o_totalprice"]);
+    assert!(o.cost(q, std::slice::from_ref(&covering)).unwrap() < o.cost(q, &[]).unwrap());
+    let r = priced_ratio(&mut o, q, &[covering]);
+    assert!(r > 1.1, "{r}");
+}
+
+#[test]
+fn filters_mariadb_keeps_no_statistics_for_do_not_steer_its_plan() {
+    let i = tpch_sf1();
+    let a = Analysis::new(&i);
+    let mut o = oracle::StatsOracle::new(&a.catalog, &a.observed);
+    // q05: MariaDB, blind to `r_name = ?` (an unindexed column of
+    // region), drives from orders, not from supplier through
+    // lineitem(l_suppkey, ...): the index saves nothing (it was advised
+    // at SF 1 and used by no query's EXPLAIN).
+    let q05 = query_starting(&a, "SELECT `n_name` , SUM");
+    let suppkey = IndexDef::new("lineitem", &["l_suppkey", "l_extendedprice", "l_discount"]);
+    assert!(o.cost(q05, std::slice::from_ref(&suppkey)).unwrap() < 0.6 * o.cost(q05, &[]).unwrap());
+    let r = priced_ratio(&mut o, q05, &[suppkey]);
+    assert!(r > 0.99, "{r}");
+    // q08: with lineitem(l_partkey), an index on p_type gives MariaDB the
+    // filter's selectivity, so it drives from part (the naive advisor's
+    // p_type index took q08 from 6.1 s to 0.57 s at SF 1); without it,
+    // from orders, as before.
+    let q08 = query_starting(&a, "SELECT `o_year` , SUM");
+    let partkey = IndexDef::new("lineitem", &["l_partkey"]);
+    let p_type = IndexDef::new("part", &["p_type"]);
+    let alone = priced_ratio(&mut o, q08, std::slice::from_ref(&partkey));
+    let both = priced_ratio(&mut o, q08, &[partkey, p_type]);
+    assert!(both < 0.8 * alone, "{alone} -> {both}");
+    let p = picks(&i);
+    assert!(
+        !p.iter()
+            .any(|(t, c)| t == "lineitem" && c.starts_with("l_suppkey")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|(t, c)| t == "part" && c.starts_with("p_type")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_range_after_equality_columns_is_estimated() {
+    // q12: `l_shipmode IN (...)` then a range on l_receiptdate: MariaDB's
+    // range optimizer counts the rows of both through
+    // lineitem(l_shipmode, l_receiptdate, ...), so it sees the range,
+    // though l_receiptdate leads no index.
+    let i = tpch_sf1();
+    let a = Analysis::new(&i);
+    let mut o = oracle::StatsOracle::new(&a.catalog, &a.observed);
+    let q12 = query_starting(&a, "SELECT `l_shipmode`");
+    let shipmode = IndexDef::new(
+        "lineitem",
+        &["l_shipmode", "l_receiptdate", "l_commitdate", "l_shipdate"],
+    );
+    let r = priced_ratio(&mut o, q12, &[shipmode]);
+    assert!(r < 0.5, "{r}");
+}
+
+#[test]
+fn an_index_that_leaves_the_plan_as_it_is_is_no_risk() {
+    // q12's plan may cost more than the cheapest at baseline, as MariaDB
+    // sees it, but it did not (its measured rows examined): an index on
+    // another table, which leaves MariaDB's choice as it is, adds no
+    // risk.
+    let i = tpch_sf1();
+    let a = Analysis::new(&i);
+    let mut o = oracle::StatsOracle::new(&a.catalog, &a.observed);
+    let q12 = query_starting(&a, "SELECT `l_shipmode`");
+    let custkey = IndexDef::new("orders", &["o_custkey"]);
+    assert_eq!(o.risk(q12, &[custkey]).unwrap(), 0.0);
+}
+
+#[test]
+fn slots_that_pruning_frees_go_to_the_candidates_left() {
+    // At SF 1 the greedy fills the 10 slots; then lineitem(l_suppkey),
+    // which the later picks left saving nothing, is dropped. Its slot goes
+    // to the candidates the greedy never reached: orders(o_orderdate,
+    // ...), the range on o_orderdate that MariaDB estimates through it
+    // (q04; q10, which with orders(o_custkey, ...) alone MariaDB drives
+    // from customer: measured 0.80 -> 0.95 s at SF 1; 0.79 -> 0.82 s in
+    // an earlier run whose advice had both).
+    let p = picks(&tpch_sf1());
+    assert!(options().refill_after_prune);
+    assert_eq!(p.len(), options().max_indexes, "{p:?}");
+    assert!(
+        p.iter()
+            .any(|(t, c)| t == "orders" && c.starts_with("o_orderdate")),
+        "{p:?}"
+    );
+    assert!(
+        !p.iter().any(|(t, c)| t == "lineitem" && c == "l_suppkey"),
         "{p:?}"
     );
 }

@@ -320,6 +320,76 @@ fn a_pick_that_a_later_pick_makes_useless_is_dropped() {
 }
 
 #[test]
+fn slots_that_pruning_frees_go_to_the_candidates_left_when_asked() {
+    // As above, with a limit of two indexes and a third query whose own
+    // index, worth less per byte, the greedy never reaches: (status) and
+    // (region, created_at) fill the limit, then (status) is dropped.
+    let mut cat = catalog();
+    cat.tables
+        .iter_mut()
+        .find(|t| t.name == "orders2")
+        .unwrap()
+        .writes = 1000.0;
+    let w = [
+        wq("qa", "SELECT * FROM orders2 WHERE status = $1", 0.001, &cat),
+        wq(
+            "qc",
+            "SELECT * FROM orders2 WHERE region = $1 AND created_at > $2",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "qd",
+            "SELECT * FROM customers WHERE country = $1",
+            1.0,
+            &cat,
+        ),
+    ];
+    let toy = || {
+        let mut toy = Toy::new(&cat);
+        toy.serves.push(("status".into(), "qc".into(), 100_000.0));
+        toy
+    };
+    let two = AdviceOptions {
+        max_indexes: 2,
+        ..AdviceOptions::default()
+    };
+    let (a, lines) = run_logged(&w, &cat, &mut toy(), &two);
+    assert_eq!(
+        keys(&a),
+        [k("orders2", &["region", "created_at"])],
+        "{lines:?}"
+    );
+    let r = a
+        .rejected
+        .iter()
+        .find(|r| r.index.columns == ["country"])
+        .unwrap_or_else(|| panic!("{:?}", a.rejected));
+    assert_eq!(r.reason, "the limit of 2 indexes was reached");
+    let refill = AdviceOptions {
+        refill_after_prune: true,
+        ..two
+    };
+    let (a, lines) = run_logged(&w, &cat, &mut toy(), &refill);
+    assert_eq!(
+        keys(&a),
+        [
+            k("orders2", &["region", "created_at"]),
+            k("customers", &["country"])
+        ],
+        "{lines:?}"
+    );
+    assert!(
+        a.rejected.iter().any(|r| r.index.columns == ["status"]
+            && r.reason
+                .contains("its maintenance cost outweighs what it saves")),
+        "{:?}",
+        a.rejected
+    );
+    assert!(lines.iter().any(|l| l.starts_with("refill:")), "{lines:?}");
+}
+
+#[test]
 fn bytes_must_pay_for_themselves_when_asked() {
     let cat = catalog();
     let w = [
