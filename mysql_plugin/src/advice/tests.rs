@@ -368,7 +368,7 @@ fn a_plan_the_optimizer_misjudges_is_a_risk() {
     let mut o = oracle::StatsOracle::new(&a.catalog, &a.observed);
     let plain = IndexDef::new("orders", &["o_custkey"]);
     let covering = IndexDef::new("orders", &["o_custkey", "o_orderdate", "o_totalprice"]);
-    assert!(o.risk(q, &[plain.clone()]).unwrap() > 0.1 * o.cost(q, &[]).unwrap());
+    assert!(o.risk(q, std::slice::from_ref(&plain)).unwrap() > 0.1 * o.cost(q, &[]).unwrap());
     // The covering variant has a risk of its own (see
     // `an_in_subquery_filter_is_applied_after_the_joins_mariadb_sees`),
     // but less.
