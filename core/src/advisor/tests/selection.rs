@@ -4,6 +4,20 @@
 
 use super::*;
 
+/// A workload of two: `q1`, a lookup by `orders2.customer_id` run
+/// `lookups` times, beside `q2` (`sql`) run `calls` times.
+fn lookup_beside(lookups: f64, sql: &str, calls: f64, cat: &Catalog) -> [WorkloadQuery; 2] {
+    [
+        wq(
+            "q1",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            lookups,
+            cat,
+        ),
+        wq("q2", sql, calls, cat),
+    ]
+}
+
 #[test]
 fn a_write_heavy_tables_index_is_penalised() {
     let mut cat = catalog();
@@ -59,20 +73,12 @@ fn two_candidates_for_the_same_query_give_one_pick() {
 #[test]
 fn budgets_are_respected() {
     let cat = catalog();
-    let w = [
-        wq(
-            "q1",
-            "SELECT * FROM orders2 WHERE customer_id = $1",
-            100.0,
-            &cat,
-        ),
-        wq(
-            "q2",
-            "SELECT * FROM customers WHERE country = $1",
-            100.0,
-            &cat,
-        ),
-    ];
+    let w = lookup_beside(
+        100.0,
+        "SELECT * FROM customers WHERE country = $1",
+        100.0,
+        &cat,
+    );
     assert_eq!(
         run_quiet(&w, &cat, &AdviceOptions::default()).picks.len(),
         2
@@ -108,20 +114,12 @@ fn budgets_are_respected() {
 #[test]
 fn a_candidate_that_slows_another_query_is_rejected() {
     let cat = catalog();
-    let w = [
-        wq(
-            "q1",
-            "SELECT * FROM orders2 WHERE customer_id = $1",
-            100.0,
-            &cat,
-        ),
-        wq(
-            "q2",
-            "SELECT sum(total) FROM orders2 WHERE status = 'open'",
-            1.0,
-            &cat,
-        ),
-    ];
+    let w = lookup_beside(
+        100.0,
+        "SELECT sum(total) FROM orders2 WHERE status = 'open'",
+        1.0,
+        &cat,
+    );
     let mut toy = Toy::new(&cat);
     toy.harm.push(("customer_id".into(), "q2".into(), 1.04));
     let a = run(&w, &cat, &mut toy, &AdviceOptions::default());
@@ -142,20 +140,12 @@ fn a_candidate_that_slows_another_query_is_rejected() {
 #[test]
 fn a_candidate_that_slows_a_query_is_picked_once_another_index_cures_it() {
     let cat = catalog();
-    let w = [
-        wq(
-            "q1",
-            "SELECT * FROM orders2 WHERE customer_id = $1",
-            100.0,
-            &cat,
-        ),
-        wq(
-            "q2",
-            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
-            1.0,
-            &cat,
-        ),
-    ];
+    let w = lookup_beside(
+        100.0,
+        "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+        1.0,
+        &cat,
+    );
     let mut toy = Toy::new(&cat);
     toy.harm.push(("customer_id".into(), "q2".into(), 4.0));
     for cure in ["status", "region"] {
@@ -175,20 +165,12 @@ fn a_candidate_that_slows_a_query_is_picked_once_another_index_cures_it() {
 #[test]
 fn a_slowdown_below_the_unadvised_cost_is_judged_against_it_when_asked() {
     let cat = catalog();
-    let w = [
-        wq(
-            "q1",
-            "SELECT * FROM orders2 WHERE customer_id = $1",
-            100.0,
-            &cat,
-        ),
-        wq(
-            "q2",
-            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
-            1.0,
-            &cat,
-        ),
-    ];
+    let w = lookup_beside(
+        100.0,
+        "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+        1.0,
+        &cat,
+    );
     let mut toy = Toy::new(&cat);
     // An index leading with customer_id makes q2 4x costlier, with or
     // without q2's own index: 4x its scan at first, and once q2's index is
@@ -222,20 +204,12 @@ fn a_slowdown_below_the_unadvised_cost_is_judged_against_it_when_asked() {
 #[test]
 fn an_index_that_needs_a_partner_is_picked_with_it_when_asked() {
     let cat = catalog();
-    let w = [
-        wq(
-            "q1",
-            "SELECT * FROM orders2 WHERE customer_id = $1",
-            100.0,
-            &cat,
-        ),
-        wq(
-            "q2",
-            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
-            1.0,
-            &cat,
-        ),
-    ];
+    let w = lookup_beside(
+        100.0,
+        "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+        1.0,
+        &cat,
+    );
     let harmed = || {
         let mut toy = Toy::new(&cat);
         toy.harm.push(("customer_id".into(), "q2".into(), 4.0));
@@ -392,20 +366,12 @@ fn slots_that_pruning_frees_go_to_the_candidates_left_when_asked() {
 #[test]
 fn bytes_must_pay_for_themselves_when_asked() {
     let cat = catalog();
-    let w = [
-        wq(
-            "q1",
-            "SELECT * FROM orders2 WHERE customer_id = $1",
-            1000.0,
-            &cat,
-        ),
-        wq(
-            "q2",
-            "SELECT * FROM orders2 WHERE status = $1 AND region = $2",
-            0.001,
-            &cat,
-        ),
-    ];
+    let w = lookup_beside(
+        1000.0,
+        "SELECT * FROM orders2 WHERE status = $1 AND region = $2",
+        0.001,
+        &cat,
+    );
     // Without the rule, q2's index is picked: it cuts q2 by 98%.
     let free = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
     assert_eq!(free.picks.len(), 2, "{:?}", keys(&free));
@@ -483,20 +449,12 @@ fn one_index_per_key_whatever_it_includes() {
 #[test]
 fn a_risky_plan_is_tolerated_only_for_ten_times_the_gain() {
     let cat = catalog();
-    let w = [
-        wq(
-            "q1",
-            "SELECT * FROM orders2 WHERE customer_id = $1",
-            1.0,
-            &cat,
-        ),
-        wq(
-            "q2",
-            "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
-            1.0,
-            &cat,
-        ),
-    ];
+    let w = lookup_beside(
+        1.0,
+        "SELECT sum(total) FROM orders2 WHERE status = $1 AND region = $2",
+        1.0,
+        &cat,
+    );
     // (customer_id) saves q1 ~1M; the risky plan it gives q2 could cost
     // 50k more than q2 costs now: 20 times covered, picked.
     let mut toy = Toy::new(&cat);
