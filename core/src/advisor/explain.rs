@@ -1,7 +1,9 @@
 //! Plain-word explanations of picks and rejections.
 
 use super::candidates::Candidate;
+use super::WorkloadQuery;
 use crate::catalog::TableStats;
+use crate::sql::{ColumnRef, PredicateOp, QueryFeatures};
 
 /// `45 MB`, `512 kB`, `900 bytes`.
 pub(super) fn size(bytes: u64) -> String {
@@ -31,23 +33,44 @@ pub(super) fn id_list(ids: &[String]) -> String {
     s
 }
 
-/// `filters on l_shipdate (range)`, `joins on l_partkey`, ...
-pub(super) fn what(c: &Candidate) -> String {
+/// `filters on l_shipdate (range)`, `joins on l_partkey`, ...: what the
+/// queries in `helped` do with each key column of `c` (a column one query
+/// filters on and another joins on is named for both), then what the
+/// index holds for reading alone. A key column none of them is seen using
+/// keeps the role of the query `c` was made for.
+pub(super) fn what(c: &Candidate, workload: &[WorkloadQuery], helped: &[usize]) -> String {
     use super::candidates::Role;
+    let table = c.index.table.as_str();
+    let uses: Vec<Vec<Role>> = c
+        .index
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(k, col)| {
+            let mut roles: Vec<Role> = Vec::new();
+            for &i in helped {
+                for r in roles_of(&workload[i].features, table, col) {
+                    if !roles.contains(&r) {
+                        roles.push(r);
+                    }
+                }
+            }
+            if roles.is_empty() {
+                roles.extend(c.roles.get(k).copied());
+            }
+            roles
+        })
+        .collect();
     let mut parts: Vec<String> = Vec::new();
-    let cols = |role: Role| -> Vec<String> {
-        c.index
-            .columns
-            .iter()
-            .zip(&c.roles)
-            .filter(|(_, r)| **r == role)
-            .map(|(col, _)| col.clone())
-            .collect()
-    };
     let mut filters: Vec<String> = Vec::new();
-    for (col, role) in c.index.columns.iter().zip(&c.roles) {
-        if matches!(role, Role::Equality | Role::Range) {
-            filters.push(format!("{col} ({})", role.word()));
+    for (col, roles) in c.index.columns.iter().zip(&uses) {
+        let words: Vec<&str> = roles
+            .iter()
+            .filter(|r| matches!(r, Role::Equality | Role::Range))
+            .map(|r| r.word())
+            .collect();
+        if !words.is_empty() {
+            filters.push(format!("{col} ({})", words.join(" or ")));
         }
     }
     if !filters.is_empty() {
@@ -58,7 +81,14 @@ pub(super) fn what(c: &Candidate) -> String {
         (Role::Sort, "sorts by"),
         (Role::Group, "groups by"),
     ] {
-        let v = cols(role);
+        let v: Vec<&str> = c
+            .index
+            .columns
+            .iter()
+            .zip(&uses)
+            .filter(|(_, roles)| roles.contains(&role))
+            .map(|(col, _)| col.as_str())
+            .collect();
         if !v.is_empty() {
             parts.push(format!("{verb} {}", v.join(", ")));
         }
@@ -70,6 +100,37 @@ pub(super) fn what(c: &Candidate) -> String {
         ));
     }
     parts.join("; ")
+}
+
+/// What one statement does with `table.column`, in the order of
+/// [`Role`]: compared with a constant (equality or range), joined,
+/// sorted by (an ORDER BY of that table only), grouped by.
+fn roles_of(f: &QueryFeatures, table: &str, column: &str) -> Vec<super::candidates::Role> {
+    use super::candidates::Role;
+    let mut out = Vec::new();
+    for p in f.predicates_on(table).filter(|p| p.column.column == column) {
+        let r = match p.op {
+            PredicateOp::Eq | PredicateOp::In | PredicateOp::IsNull => Role::Equality,
+            PredicateOp::Range | PredicateOp::LikePrefix => Role::Range,
+            _ => continue,
+        };
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    if f.join_columns_on(table).iter().any(|c| c == column) {
+        out.push(Role::Join);
+    }
+    let on = |c: &ColumnRef| c.table == table && c.column == column;
+    if f.order_by.iter().all(|s| s.column.table == table)
+        && f.order_by.iter().any(|s| on(&s.column))
+    {
+        out.push(Role::Sort);
+    }
+    if f.group_by.iter().any(on) {
+        out.push(Role::Group);
+    }
+    out
 }
 
 /// The sentence about writes.

@@ -622,7 +622,7 @@ fn pick(
         "Speeds up {n} quer{} ({}: {}) by {:.0}% of {} estimated cost; {}; {}.",
         if n == 1 { "y" } else { "ies" },
         explain::id_list(&ids),
-        explain::what(cand),
+        explain::what(cand, workload, &e.helped),
         e.pct(),
         if n == 1 { "its" } else { "their" },
         explain::size(e.bytes),

@@ -171,3 +171,40 @@ fn a_tiny_table_gets_none() {
     assert!(a.picks.is_empty());
     assert_eq!(a.rejected[0].reason, "table tiny has 25 rows");
 }
+
+#[test]
+fn a_reason_names_what_every_helped_query_does_with_the_key() {
+    // One query filters on customer_id, another joins on it: the one
+    // index serves both, and its reason says both, whichever query the
+    // candidate was first made for.
+    let cat = catalog();
+    let w = [
+        wq(
+            "q1",
+            "SELECT o.total FROM customers c JOIN orders2 o ON o.customer_id = c.id \
+             WHERE c.country = $1",
+            100.0,
+            &cat,
+        ),
+        wq(
+            "q2",
+            "SELECT * FROM orders2 WHERE customer_id = $1",
+            100.0,
+            &cat,
+        ),
+    ];
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    let p = a
+        .picks
+        .iter()
+        .find(|p| p.index.table == "orders2" && p.index.columns[0] == "customer_id")
+        .unwrap_or_else(|| panic!("{:?}", keys(&a)));
+    let ids: Vec<&str> = p.queries.iter().map(|(id, _)| id.as_str()).collect();
+    assert!(ids.contains(&"q1") && ids.contains(&"q2"), "{ids:?}");
+    assert!(
+        p.reason.contains("filters on customer_id (equality)"),
+        "{}",
+        p.reason
+    );
+    assert!(p.reason.contains("joins on customer_id"), "{}", p.reason);
+}
