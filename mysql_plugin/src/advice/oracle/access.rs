@@ -101,7 +101,7 @@ impl StatsOracle<'_> {
             sel *= match p.op {
                 PredicateOp::Eq | PredicateOp::IsNull => 1.0 / Self::distinct(t, c),
                 PredicateOp::In => (IN_LIST / Self::distinct(t, c)).min(1.0),
-                PredicateOp::Range | PredicateOp::LikePrefix => RANGE_SEL,
+                PredicateOp::Range | PredicateOp::LikePrefix => self.range_share(q),
                 PredicateOp::Other => OTHER_SEL,
             };
         }
@@ -125,7 +125,7 @@ impl StatsOracle<'_> {
         let out = (n * all_sel).max(1.0);
         let reads: Vec<&str> = f.selected_on(&t.name).collect();
         let sorts = single && !f.order_by.is_empty();
-        let sort_cost = |rows: f64| if sorts { rows } else { 0.0 };
+        let sort_cost = |rows: f64| if sorts && !self.counting() { rows } else { 0.0 };
         let limited = single && f.has_limit;
         // Full scan; without ORDER BY a LIMIT stops it early.
         let mut best = if limited && !sorts {
@@ -153,7 +153,7 @@ impl StatsOracle<'_> {
                         eq += 1;
                     }
                     Some(PredicateOp::Range | PredicateOp::LikePrefix) => {
-                        sel *= RANGE_SEL;
+                        sel *= self.range_share(q);
                         matched += 1;
                         break;
                     }
@@ -175,7 +175,7 @@ impl StatsOracle<'_> {
             }
             let covering = p.clustered
                 || (!f.select_star && reads.iter().all(|c| p.holds.iter().any(|h| h == c)));
-            let per_row = if covering { 1.0 } else { 1.0 + LOOKUP };
+            let per_row = self.per_row(covering);
             let idx_rows = (n * sel).max(1.0);
             let residual = (all_sel / sel).clamp(1e-9, 1.0);
             let rows = if ordered && limited {
@@ -183,7 +183,7 @@ impl StatsOracle<'_> {
             } else {
                 idx_rows
             };
-            let cost = DESCENT + rows * per_row + if ordered { 0.0 } else { sort_cost(out) };
+            let cost = self.descent() + rows * per_row + if ordered { 0.0 } else { sort_cost(out) };
             best = best.min(cost);
         }
         (best, out)
@@ -232,10 +232,10 @@ impl StatsOracle<'_> {
             }
             let covering = p.clustered
                 || (!f.select_star && reads.iter().all(|c| p.holds.iter().any(|h| h == c)));
-            let per_row = if covering { 1.0 } else { 1.0 + LOOKUP };
+            let per_row = self.per_row(covering);
             let cost = Cost {
-                real: outer.real * (DESCENT + (n * sel.real).max(1.0) * per_row),
-                seen: outer.seen * (DESCENT + (n * sel.seen).max(1.0)),
+                real: outer.real * (self.descent() + (n * sel.real).max(1.0) * per_row),
+                seen: outer.seen * (self.descent() + (n * sel.seen).max(1.0)),
             };
             if best.is_none_or(|b| (cost.by(seen), cost.real) < (b.by(seen), b.real)) {
                 best = Some(cost);
