@@ -13,9 +13,10 @@
 //!    and each other) and picks greedily, checking every candidate against
 //!    the whole workload: one that makes any query costlier than without
 //!    advice is rejected, one whose writes cost more than it saves too.
-//! 4. [`widen`]: a covering pick SQLite would scan in place of its table,
-//!    in the index's order, under a loop that looks rows up by the table's
-//!    key, gets every column of the table, so SQLite scans the table.
+//! 4. [`widen`]: a covering pick SQLite would scan in full in place of its
+//!    table, in the index's order, with another table's lookups nested in
+//!    the scan, gets every column of the table (when that fits and is
+//!    priced cheaper), so SQLite scans the table, in rowid order.
 
 use std::collections::HashMap;
 
