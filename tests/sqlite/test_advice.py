@@ -479,6 +479,64 @@ def workload_checks_every_query():
     c.close()
 
 
+@test
+def a_covering_index_sqlite_would_scan_gets_every_column():
+    """TPC-H q14's shape (bench/tpch_sqlite/README.md): a covering part
+    index picked for a filter also holds every column the join reads of
+    part, so SQLite would scan it instead of the table, in p_size order,
+    and find lineitem's rows by l_partkey in random order. The advice holds
+    every column of part instead: SQLite then scans the table, by rowid."""
+    c = connect()
+    rng = random.Random(14)
+    c.execute("BEGIN")
+    c.execute("CREATE TABLE part (p_partkey INTEGER PRIMARY KEY, p_name TEXT, p_type TEXT, "
+              "p_size INTEGER, p_comment TEXT)")
+    c.execute("CREATE TABLE lineitem (l_orderkey INTEGER, l_linenumber INTEGER, l_partkey INTEGER, "
+              "l_price REAL, l_shipdate TEXT, l_comment TEXT, PRIMARY KEY (l_orderkey, l_linenumber))")
+    parts = N // 5
+    c.executemany("INSERT INTO part VALUES (?, ?, ?, ?, ?)", (
+        (i, f"part name {i:06d}", rng.choice(["PROMO BRUSHED", "STANDARD TIN", "LARGE BRASS"]),
+         rng.randint(1, 50), "comment " * rng.randint(1, 3)) for i in range(1, parts + 1)))
+    c.executemany("INSERT INTO lineitem VALUES (?, ?, ?, ?, ?, ?)", (
+        (i // 4, i % 4, rng.randint(1, parts), rng.random() * 1000,
+         f"199{rng.randint(2, 8)}-{rng.randint(1, 12):02d}-15", "x" * 20) for i in range(N)))
+    c.execute("ANALYZE")
+    c.execute("COMMIT")
+    # q14 without its date range, which would get an index of its own.
+    q14 = ("SELECT sum(CASE WHEN p_type LIKE 'PROMO%' THEN l_price ELSE 0 END) FROM lineitem, part "
+           "WHERE l_partkey = p_partkey")
+    c.execute("SELECT sqlxos_capture('on')")
+    for i in range(50):
+        c.execute("SELECT p_partkey, p_type FROM part WHERE p_size = ?", (i + 1,)).fetchall()
+    c.execute(q14).fetchall()
+    rows = c.execute("SELECT table_name, columns, index_ddl FROM sqlxos_suggest_indexes()").fetchall()
+    c.execute("SELECT sqlxos_capture('off')")
+    on_part = [r for r in rows if r[0] == "part"]
+    ok = R.check("scanned covering: one part index proposed", len(on_part) == 1, rows)
+    if ok:
+        cols = [x.strip() for x in on_part[0][1].split(",")]
+        R.check("scanned covering: it holds every column of part",
+                sorted(cols) == ["p_comment", "p_name", "p_size", "p_type"], on_part)
+        for r in rows:
+            c.execute(r[2])
+        c.execute("ANALYZE")
+        p = plan(c, q14)
+        R.check("scanned covering: SQLite scans part itself, not the index",
+                "SCAN part" in p and "SCAN part USING" not in p, p)
+        R.check("scanned covering: the filter searches the index",
+                "SEARCH part USING COVERING INDEX" in plan(c, "SELECT p_partkey, p_type FROM part WHERE p_size = 3"))
+        # Without the widening: the index of the filter's columns alone is
+        # what SQLite scans for the join.
+        name = on_part[0][2].split(" ON ")[0].split()[-1]
+        c.execute(f"DROP INDEX {name}")
+        c.execute("CREATE INDEX narrow ON part (p_size, p_type)")
+        c.execute("ANALYZE")
+        p = plan(c, q14)
+        R.check("scanned covering: the narrow index is scanned instead",
+                "SCAN part USING COVERING INDEX narrow" in p, p)
+    c.close()
+
+
 # --------------------------------------------------------------------------
 # the sqlite3 CLI
 

@@ -13,6 +13,10 @@
 //!    and each other) and picks greedily, checking every candidate against
 //!    the whole workload: one that makes any query costlier than without
 //!    advice is rejected, one whose writes cost more than it saves too.
+//! 4. [`widen`]: a covering pick SQLite would scan in full in place of its
+//!    table, in the index's order, with another table's lookups nested in
+//!    the scan, gets every column of the table (when that fits and is
+//!    priced cheaper), so SQLite scans the table, in rowid order.
 
 use std::collections::HashMap;
 
@@ -25,6 +29,7 @@ use crate::capture::ConnState;
 pub(crate) mod oracle;
 pub(crate) mod schema;
 pub(crate) mod vtab;
+pub(crate) mod widen;
 
 /// One statement to advise on.
 pub(crate) struct Input {
@@ -75,8 +80,12 @@ pub(crate) fn suggest(
     state.quietly(|| run(&db, inputs, writes, strict))
 }
 
-/// Share of the database's size all proposed indexes may take together.
-const MAX_BYTES_SHARE: f64 = 0.6;
+/// Share of the database's size all proposed indexes may take together:
+/// half of the 124% of the TPC-H database `.expert` proposes (SF 0.1 and
+/// SF 1), the most issue 11 allows. It was 0.6, which left no room at SF 1
+/// for the full-width `part` index that keeps q14 in key order
+/// ([`widen`]).
+const MAX_BYTES_SHARE: f64 = 0.62;
 /// Most columns a covering candidate adds to its key, and their widest
 /// total (average bytes). SQLite has no INCLUDE: covering columns are
 /// trailing key columns, and an index with the few narrow columns a join
@@ -85,7 +94,7 @@ const MAX_BYTES_SHARE: f64 = 0.6;
 const MAX_COVERING: usize = 6;
 const MAX_COVERING_BYTES: u32 = 64;
 
-/// The advisor's options: a size budget of 60% of the database, so advice
+/// The advisor's options: a size budget of 62% of the database, so advice
 /// never grows a database by more than that (`.expert` proposes 124% of
 /// the TPC-H database; issue 11 asks for at most half of that), filled by
 /// benefit per byte best first; and the options for an engine without
@@ -201,13 +210,22 @@ fn run(
             Err(_) => {}
         }
     }
-    let advice = advise(
+    let opts = options(db);
+    let mut advice = advise(
         &planned,
         &schema.catalog,
         &mut oracle,
-        &options(db),
+        &opts,
         DdlStyle::Sqlite,
         &mut |_| {},
+    )
+    .map_err(|e| Err(e.to_string()))?;
+    widen::widen_scanned(
+        &mut advice.picks,
+        &planned,
+        &mut oracle,
+        &schema,
+        opts.max_bytes,
     )
     .map_err(|e| Err(e.to_string()))?;
     Ok(advice
@@ -252,7 +270,7 @@ mod test {
     #[test]
     fn options_budget_the_database_share_and_pair_an_index_with_its_cure() {
         let o = options_for(1e9);
-        assert_eq!(o.max_bytes, 600_000_000);
+        assert_eq!(o.max_bytes, 620_000_000);
         assert!(o.regression_vs_unadvised);
         // Without it, TPC-H SF 1's q22 keeps its 120 s timeout (see
         // bench/tpch_sqlite/README.md).
