@@ -152,6 +152,12 @@ pub struct Pick {
     /// Queries it helps: (id, text).
     pub queries: Vec<(String, String)>,
     pub reason: String,
+    /// Queries whose plan with it the engine rates risky
+    /// ([`CostOracle::risk`]), counted with that risk as costlier by
+    /// over 1% than without any advice: (id, % costlier). Picked anyway because
+    /// what it saves elsewhere is at least ten times what they could
+    /// lose; each engine says so in its own words.
+    pub risky: Vec<(String, f64)>,
 }
 
 /// A candidate that was not proposed.

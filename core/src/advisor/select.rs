@@ -460,6 +460,10 @@ struct Eval {
     worst: Option<(usize, f64)>,
     /// Whether `worst` is costlier only by the oracle's risk.
     worst_is_risky: bool,
+    /// Queries with a risky plan (`CostOracle::risk`) costlier, counting
+    /// that risk, than without any advice, with %, when what it saves
+    /// covers that (`RISK_COVER`).
+    tolerated: Vec<(usize, f64)>,
 }
 
 impl Eval {
@@ -476,6 +480,7 @@ impl Eval {
             cost_after: self.cost_after,
             worst: self.worst,
             worst_is_risky: self.worst_is_risky,
+            tolerated: self.tolerated.clone(),
         }
     }
 
@@ -519,6 +524,7 @@ fn evaluate(
         cost_after: 0.0,
         worst: None,
         worst_is_risky: false,
+        tolerated: Vec::new(),
     };
     // Benefit from plans the oracle vouches for, and what risky plans
     // (see `CostOracle::risk`) could lose: tolerated only when the first
@@ -538,6 +544,11 @@ fn evaluate(
             risky_loss += calls * (with - base).max(0.0);
         } else {
             safe_benefit += calls * (base - with);
+        }
+        // What users will measure: slower than without any advice.
+        if risk > 0.0 && with > baseline[qi] * REGRESSION && baseline[qi] > 0.0 {
+            e.tolerated
+                .push((qi, 100.0 * (with - baseline[qi]) / baseline[qi]));
         }
         // Slower than what? (see `AdviceOptions::regression_vs_unadvised`)
         let reference = if opts.regression_vs_unadvised {
@@ -576,6 +587,9 @@ fn evaluate(
     if e.worst.is_none() && safe_benefit < RISK_COVER * risky_loss {
         e.worst = risky_worst;
         e.worst_is_risky = risky_worst.is_some();
+    }
+    if e.worst.is_some() {
+        e.tolerated.clear();
     }
     for a in &added {
         if let Some(t) = catalog.table(&a.table) {
@@ -641,5 +655,10 @@ fn pick(
             .map(|&i| (workload[i].id.clone(), workload[i].text.clone()))
             .collect(),
         reason,
+        risky: e
+            .tolerated
+            .iter()
+            .map(|&(qi, pct)| (workload[qi].id.clone(), pct))
+            .collect(),
     }
 }

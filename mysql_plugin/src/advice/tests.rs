@@ -677,3 +677,48 @@ fn a_range_keeps_the_share_that_the_rows_examined_tell() {
         "{p:?}"
     );
 }
+
+#[test]
+fn a_pick_that_puts_a_query_at_risk_says_so_by_digest() {
+    // TPC-H SF 1: the o_custkey index q13 and q22 need makes MariaDB
+    // drive q18 from customer; the advice keeps it (what it saves dwarfs
+    // that) and its reason names q18's digest.
+    let i = tpch_sf1();
+    let a = Analysis::new(&i);
+    let mut oracle = oracle::StatsOracle::new(&a.catalog, &a.observed);
+    let advice = advisor::advise(
+        &a.workload,
+        &a.catalog,
+        &mut oracle,
+        &options(),
+        DdlStyle::MariaDbOnline,
+        &mut |_| {},
+    )
+    .unwrap();
+    let q18 = query_starting(&a, Q18).id.clone();
+    let p = advice
+        .picks
+        .iter()
+        .find(|p| p.index.table == "orders" && p.index.columns[0] == "o_custkey")
+        .unwrap_or_else(|| panic!("{:?}", advice.picks));
+    assert!(p.risky.iter().any(|(id, _)| *id == q18), "{:?}", p.risky);
+    let text = with_caution(p, &|id: &str| format!("<{id}>"));
+    assert!(text.starts_with(&p.reason), "{text}");
+    assert!(
+        text.contains(&format!("<{q18}> (about ")) && text.contains(" Caution: for queries <"),
+        "{text}"
+    );
+    let mut one = p.clone();
+    one.risky.truncate(1);
+    let text = with_caution(&one, &|id: &str| format!("<{id}>"));
+    assert!(
+        text.contains(&format!(
+            " Caution: for query <{}> MariaDB may choose a plan its statistics misjudge, which, counting what it could lose, is about ",
+            one.risky[0].0
+        )),
+        "{text}"
+    );
+    // A pick that risks nothing keeps its reason as it is.
+    let safe = advice.picks.iter().find(|p| p.risky.is_empty()).unwrap();
+    assert_eq!(with_caution(safe, &|id: &str| id.to_owned()), safe.reason);
+}

@@ -467,6 +467,18 @@ fn a_risky_plan_is_tolerated_only_for_ten_times_the_gain() {
         keys(&a),
         a.rejected
     );
+    // The pick names the query it puts at risk, for the engine to say so.
+    let p = a
+        .picks
+        .iter()
+        .find(|p| p.index.columns == ["customer_id"])
+        .unwrap();
+    assert_eq!(p.risky.len(), 1, "{:?}", p.risky);
+    assert_eq!(p.risky[0].0, "q2");
+    assert!(p.risky[0].1 > 1.0, "{:?}", p.risky);
+    // Without the risk, nothing to say.
+    let a = run(&w, &cat, &mut Toy::new(&cat), &AdviceOptions::default());
+    assert!(a.picks.iter().all(|p| p.risky.is_empty()), "{:?}", a.picks);
     // Risking 200k (under 10 times covered): not picked while it does.
     let mut toy = Toy::new(&cat);
     toy.risky
