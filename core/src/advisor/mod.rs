@@ -153,10 +153,11 @@ pub struct Pick {
     pub queries: Vec<(String, String)>,
     pub reason: String,
     /// Queries whose plan with it the engine rates risky
-    /// ([`CostOracle::risk`]), counted with that risk as costlier by
-    /// over 1% than without any advice: (id, % costlier). Picked anyway because
-    /// what it saves elsewhere is at least ten times what they could
-    /// lose; each engine says so in its own words.
+    /// ([`CostOracle::risk`]) and that, counting that risk, are still
+    /// costlier by over 1% than without any advice once every pick is in
+    /// place: (id, % costlier then). Picked anyway because what it saves
+    /// elsewhere is at least ten times what they could lose; each engine
+    /// says so in its own words.
     pub risky: Vec<(String, f64)>,
 }
 

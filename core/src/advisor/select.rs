@@ -354,6 +354,20 @@ pub fn advise(
             reason,
         });
     }
+    // A pick's caution (`Pick::risky`) stands only for a query still
+    // costlier than without advice once every pick is in place (another
+    // pick may have made up for it), at what it costs then.
+    for p in &mut picks {
+        p.risky = p
+            .risky
+            .iter()
+            .filter_map(|(id, _)| {
+                let qi = workload.iter().position(|q| &q.id == id)?;
+                (baseline[qi] > 0.0 && now[qi] > baseline[qi] * REGRESSION)
+                    .then(|| (id.clone(), 100.0 * (now[qi] - baseline[qi]) / baseline[qi]))
+            })
+            .collect();
+    }
     Ok(Advice {
         picks,
         rejected,

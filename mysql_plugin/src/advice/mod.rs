@@ -531,11 +531,11 @@ fn with_caution(p: &Pick, digest_of: &dyn Fn(&str) -> String) -> String {
     }
     let caution = match p.risky.as_slice() {
         [(id, pct)] => format!(
-            "Caution: for query {} MariaDB may choose a plan its statistics misjudge, which, counting what it could lose, is about {pct:.0}% costlier than without any advice; what the index saves elsewhere is over ten times that. Compare that query's time before and after building it.",
+            "Caution: for query {} MariaDB may choose a plan its statistics misjudge, which, counting what it could lose, leaves it about {pct:.0}% costlier with all of this advice than without any; what the index saves elsewhere is over ten times that. Compare that query's time before and after building it.",
             digest_of(id)
         ),
         many => format!(
-            "Caution: for queries {} MariaDB may choose plans its statistics misjudge, which, counting what they could lose, are that much costlier than without any advice; what the index saves elsewhere is over ten times that. Compare their times before and after building it.",
+            "Caution: for queries {} MariaDB may choose plans its statistics misjudge, which, counting what they could lose, leave them that much costlier with all of this advice than without any; what the index saves elsewhere is over ten times that. Compare their times before and after building it.",
             many.iter()
                 .map(|(id, pct)| format!("{} (about {pct:.0}%)", digest_of(id)))
                 .collect::<Vec<_>>()
