@@ -614,11 +614,10 @@ fn slots_that_pruning_frees_go_to_the_candidates_left() {
     );
 }
 
-/// The advice's indexes as (table, columns) with `opts`.
-fn picks_with(i: &Input, opts: &AdviceOptions) -> Vec<(String, String)> {
-    let a = Analysis::new(i);
+/// The advice on `a`'s workload with `opts`.
+fn advice_with(a: &Analysis, opts: &AdviceOptions) -> advisor::Advice {
     let mut oracle = oracle::StatsOracle::new(&a.catalog, &a.observed);
-    let advice = advisor::advise(
+    advisor::advise(
         &a.workload,
         &a.catalog,
         &mut oracle,
@@ -626,7 +625,13 @@ fn picks_with(i: &Input, opts: &AdviceOptions) -> Vec<(String, String)> {
         DdlStyle::MariaDbOnline,
         &mut |_| {},
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// The advice's indexes as (table, columns) with `opts`.
+fn picks_with(i: &Input, opts: &AdviceOptions) -> Vec<(String, String)> {
+    let a = Analysis::new(i);
+    let advice = advice_with(&a, opts);
     advice
         .picks
         .iter()
@@ -685,16 +690,7 @@ fn a_pick_that_puts_a_query_at_risk_says_so_by_digest() {
     // that) and its reason names q18's digest.
     let i = tpch_sf1();
     let a = Analysis::new(&i);
-    let mut oracle = oracle::StatsOracle::new(&a.catalog, &a.observed);
-    let advice = advisor::advise(
-        &a.workload,
-        &a.catalog,
-        &mut oracle,
-        &options(),
-        DdlStyle::MariaDbOnline,
-        &mut |_| {},
-    )
-    .unwrap();
+    let advice = advice_with(&a, &options());
     let q18 = query_starting(&a, Q18).id.clone();
     let p = advice
         .picks
