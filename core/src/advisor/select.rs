@@ -357,16 +357,33 @@ pub fn advise(
     // A pick's caution (`Pick::risky`) stands only for a query still
     // costlier than without advice once every pick is in place (another
     // pick may have made up for it), at what it costs then.
-    for p in &mut picks {
-        p.risky = p
-            .risky
+    // And only on the pick that causes it: without it, the query would be
+    // cheaper than it is with all of them (a later pick, priced with the
+    // risky one in place, sees the same risk, but is not its cause).
+    for i in 0..picks.len() {
+        if picks[i].risky.is_empty() {
+            continue;
+        }
+        let rest: Vec<IndexDef> = picked
             .iter()
-            .filter_map(|(id, _)| {
-                let qi = workload.iter().position(|q| &q.id == id)?;
-                (baseline[qi] > 0.0 && now[qi] > baseline[qi] * REGRESSION)
-                    .then(|| (id.clone(), 100.0 * (now[qi] - baseline[qi]) / baseline[qi]))
-            })
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, p)| p.clone())
             .collect();
+        let mut kept = Vec::new();
+        for (id, _) in &picks[i].risky {
+            let Some(qi) = workload.iter().position(|q| &q.id == id) else {
+                continue;
+            };
+            if !(baseline[qi] > 0.0 && now[qi] > baseline[qi] * REGRESSION) {
+                continue;
+            }
+            let (cost, risk) = oracle.priced(&workload[qi], &rest)?;
+            if (cost + risk) * REGRESSION < now[qi] {
+                kept.push((id.clone(), 100.0 * (now[qi] - baseline[qi]) / baseline[qi]));
+            }
+        }
+        picks[i].risky = kept;
     }
     Ok(Advice {
         picks,
