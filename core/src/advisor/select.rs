@@ -360,8 +360,8 @@ pub fn advise(
     // And only on the pick that causes it: without it, the query would be
     // cheaper than it is with all of them (a later pick, priced with the
     // risky one in place, sees the same risk, but is not its cause).
-    for i in 0..picks.len() {
-        if picks[i].risky.is_empty() {
+    for (i, pick) in picks.iter_mut().enumerate() {
+        if pick.risky.is_empty() {
             continue;
         }
         let rest: Vec<IndexDef> = picked
@@ -371,7 +371,7 @@ pub fn advise(
             .map(|(_, p)| p.clone())
             .collect();
         let mut kept = Vec::new();
-        for (id, _) in &picks[i].risky {
+        for (id, _) in &pick.risky {
             let Some(qi) = workload.iter().position(|q| &q.id == id) else {
                 continue;
             };
@@ -383,7 +383,7 @@ pub fn advise(
                 kept.push((id.clone(), 100.0 * (now[qi] - baseline[qi]) / baseline[qi]));
             }
         }
-        picks[i].risky = kept;
+        pick.risky = kept;
     }
     Ok(Advice {
         picks,
